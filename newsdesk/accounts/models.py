@@ -1,0 +1,74 @@
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+# Long enough for any real name, short enough for a byline.
+DISPLAY_NAME_MAX = 80
+BIO_MAX = 2000
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def create_user(self, email, password=None, **extra):
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email, password=None, **extra):
+        extra.update(role=User.Role.ADMIN, is_staff=True, is_superuser=True)
+        extra.setdefault("display_name", email.split("@")[0])
+        return self.create_user(email, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    class Role(models.TextChoices):
+        CONTRIBUTOR = "contributor", _("Contributor")
+        EDITOR = "editor", _("Editor")
+        ADMIN = "admin", _("Admin")
+
+    email = models.EmailField(_("email address"), unique=True)
+    display_name = models.CharField(_("display name"), max_length=DISPLAY_NAME_MAX)
+    bio = models.TextField(_("bio"), blank=True, max_length=BIO_MAX)
+    slug = models.SlugField(_("author slug"), max_length=100, unique=True)
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.CONTRIBUTOR)
+    is_active = models.BooleanField(default=True)
+    is_staff = models.BooleanField(default=False)
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["display_name"]
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self):
+        return self.display_name or self.email
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            from newsdesk.accounts.slugs import unique_author_slug
+
+            # Never derived from the email address: the slug is public.
+            self.slug = unique_author_slug(self.display_name or "author")
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:author", kwargs={"slug": self.slug})
+
+    @property
+    def is_editor(self) -> bool:
+        return self.is_active and self.role in (self.Role.EDITOR, self.Role.ADMIN)
+
+    @property
+    def is_admin(self) -> bool:
+        return self.is_active and (self.role == self.Role.ADMIN or self.is_superuser)

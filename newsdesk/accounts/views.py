@@ -1,0 +1,35 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from newsdesk.accounts.actions import update_profile
+from newsdesk.accounts.forms import ProfileForm
+from newsdesk.accounts.permissions import access_outbox_for_reading
+from newsdesk.core import outbox as outbox_store
+
+
+@login_required
+def profile(request):
+    form = ProfileForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        update_profile(user=request.user, **form.cleaned_data)
+        messages.success(request, _("Your profile was saved."))
+        return redirect("accounts:profile")
+    return render(request, "accounts/profile.html", {"form": form})
+
+
+@login_required
+def outbox(request):
+    access_outbox_for_reading(request.user)
+    return render(request, "accounts/outbox.html", {"mails": outbox_store.list_messages()})
+
+
+@login_required
+def outbox_message(request, name):
+    access_outbox_for_reading(request.user)
+    mail = outbox_store.read_message(name)
+    if mail is None:
+        raise Http404
+    return render(request, "accounts/outbox_message.html", {"mail": mail})

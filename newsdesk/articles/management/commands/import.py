@@ -1,0 +1,33 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from newsdesk.articles.importing import ImportError_, import_file
+
+
+class Command(BaseCommand):
+    help = (
+        "Import Markdown files with YAML front matter; prints `published <path>` or `draft <id>`."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("files", nargs="+", type=Path)
+        parser.add_argument("--publish", action="store_true", help="publish what is imported")
+
+    def handle(self, *files, **options):
+        failed = 0
+        for path in options["files"]:
+            try:
+                result = import_file(path, publish=options["publish"])
+            except ImportError_ as exc:
+                failed += 1
+                self.stderr.write(f"error {path}: {exc}")
+                continue
+            if result.published:
+                self.stdout.write(f"published {result.article.get_absolute_url()}")
+            else:
+                self.stdout.write(f"draft {result.article.pk}")
+        if failed:
+            raise CommandError(
+                f"{failed} of {len(options['files'])} file(s) could not be imported."
+            )

@@ -1,0 +1,76 @@
+"""Markdown to safe HTML: markdown-it-py with raw HTML off, then nh3 with an explicit allowlist.
+
+markdown-it already escapes raw HTML; nh3 is the guarantee, so that a parser bug or a plugin can
+never let a contributor's script through.
+"""
+
+import re
+
+import nh3
+from markdown_it import MarkdownIt
+from mdit_py_plugins.footnote import footnote_plugin
+
+ALLOWED_TAGS = {
+    "h2", "h3", "h4", "h5", "h6", "p", "br", "hr",
+    "ul", "ol", "li", "blockquote", "pre", "code", "em", "strong", "s", "del",
+    "a", "img", "table", "thead", "tbody", "tr", "th", "td",
+    "sup", "sub", "section", "div",
+}  # fmt: skip
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title", "id"},
+    "img": {"src", "alt", "title"},
+    "ol": {"start"},
+    "th": {"style"},
+    "td": {"style"},
+    "li": {"id"},
+    "sup": {"id", "class"},
+    "section": {"class"},
+    "div": {"class"},
+    "hr": {"class"},
+    "code": {"class"},
+}
+ALLOWED_CLASSES = {
+    "sup": {"footnote-ref"},
+    "section": {"footnotes"},
+    "hr": {"footnotes-sep"},
+    "a": {"footnote-backref"},
+}
+URL_SCHEMES = {"http", "https", "mailto"}
+LINK_REL = "nofollow ugc noopener"
+# Table alignment is the only style markdown-it writes.
+ALLOWED_STYLES = {"text-align"}
+
+_md = (
+    MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+    .enable("table")
+    .enable("strikethrough")
+    .use(footnote_plugin)
+)
+# The article title is the page's only h1: a body that uses "#" headings moves all of its
+# headings one level down; one that starts at "##" (the usual case) is left as written.
+_HEADING = re.compile(r"<(/?)h([1-6])([ >])")
+
+
+def _demote(match: re.Match) -> str:
+    level = min(int(match.group(2)) + 1, 6)
+    return f"<{match.group(1)}h{level}{match.group(3)}"
+
+
+def render_markdown(source: str) -> str:
+    html = _md.render(source)
+    if "<h1>" in html:
+        html = _HEADING.sub(_demote, html)
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
+        link_rel=LINK_REL,
+        filter_style_properties=ALLOWED_STYLES,
+        strip_comments=True,
+    )
+
+
+def plain_text(source: str) -> str:
+    """The words of a Markdown text, for counting and summaries."""
+    return nh3.clean(_md.render(source), tags=set()).replace("&amp;", "&")

@@ -1,0 +1,79 @@
+"""Reads of articles. `visible_articles()` is the one query that decides what the public sees."""
+
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+
+from newsdesk.articles.models import Article, Section, Tag
+
+# How many related articles an article page shows.
+RELATED_LIMIT = 4
+
+
+def visible_articles() -> QuerySet[Article]:
+    """Every article the public may see, anywhere: pages, feeds, search, newsletters, API."""
+    return Article.objects.filter(status=Article.Status.PUBLISHED).select_related(
+        "author", "section", "cover"
+    )
+
+
+def for_language(qs: QuerySet[Article], language: str) -> QuerySet[Article]:
+    return qs.filter(Q(language=language) | Q(language__startswith=f"{language}-"))
+
+
+def article_for_reading(slug: str) -> Article:
+    try:
+        return visible_articles().prefetch_related("tags").get(slug=slug)
+    except Article.DoesNotExist:
+        raise Http404("No such article") from None
+
+
+def latest_articles(*, language: str, limit: int = 40) -> list[Article]:
+    return list(for_language(visible_articles(), language).order_by("-published_at")[:limit])
+
+
+def articles_in_section(section: Section) -> QuerySet[Article]:
+    return visible_articles().filter(section=section).order_by("-published_at")
+
+
+def articles_with_tag(tag: Tag) -> QuerySet[Article]:
+    return visible_articles().filter(tags=tag).order_by("-published_at")
+
+
+def articles_by_author(author) -> QuerySet[Article]:
+    return visible_articles().filter(author=author).order_by("-published_at")
+
+
+def related_articles(article: Article, *, limit: int = RELATED_LIMIT) -> list[Article]:
+    """Same section or shared tags, most shared tags first, then the newest.
+
+    Never the article itself or its translations. A content-based ranking across languages
+    replaces this in the discovery app.
+    """
+    tag_ids = [t.pk for t in article.tags.all()]
+    family = {article.pk}
+    if article.translation_of_id:
+        family.add(article.translation_of_id)
+    family |= set(
+        Article.objects.filter(
+            Q(translation_of=article.pk) | Q(translation_of=article.translation_of_id or -1)
+        ).values_list("pk", flat=True)
+    )
+    return list(
+        visible_articles()
+        .filter(Q(section=article.section_id) | Q(tags__in=tag_ids))
+        .exclude(pk__in=family)
+        .annotate(shared=Count("tags", filter=Q(tags__in=tag_ids), distinct=True))
+        .order_by("-shared", "-published_at")
+        .distinct()[:limit]
+    )
+
+
+def translations_of(article: Article) -> list[Article]:
+    """The other visible language versions of an article (original and its translations)."""
+    root = article.translation_of_id or article.pk
+    return list(
+        visible_articles()
+        .filter(Q(pk=root) | Q(translation_of=root))
+        .exclude(pk=article.pk)
+        .order_by("language")
+    )

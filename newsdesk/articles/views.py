@@ -1,0 +1,94 @@
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
+from django.views.decorators.http import require_safe
+
+from newsdesk.accounts.models import User
+from newsdesk.articles import queries
+from newsdesk.articles.cache_tags import tags_for_articles
+from newsdesk.articles.models import Section, Tag
+from newsdesk.articles.reading_time import reading_time_label
+from newsdesk.core.page_cache import cache_page_with
+
+# Teasers per list page.
+PAGE_SIZE = 20
+# Teasers per section block on the home page.
+HOME_PER_SECTION = 4
+
+
+@require_safe
+def home(request):
+    language = translation.get_language()
+    latest = queries.latest_articles(language=language, limit=40)
+    by_section: dict[Section, list] = {}
+    for article in latest[5:]:
+        by_section.setdefault(article.section, []).append(article)
+    sections = [
+        (section, articles[:HOME_PER_SECTION])
+        for section, articles in sorted(by_section.items(), key=lambda kv: kv[0].position)
+    ]
+    response = render(request, "articles/home.html", {"top": latest[:5], "sections": sections})
+    return cache_page_with(response, {f"home:{language}"} | tags_for_articles(latest))
+
+
+def _list_page(request, *, queryset, tag: str, template: str, context: dict):
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    response = render(request, template, {**context, "page": page})
+    return cache_page_with(response, {tag} | tags_for_articles(page.object_list))
+
+
+@require_safe
+def section(request, slug):
+    section = get_object_or_404(Section, slug=slug)
+    return _list_page(
+        request,
+        queryset=queries.articles_in_section(section),
+        tag=f"section:{section.pk}",
+        template="articles/section.html",
+        context={"section": section},
+    )
+
+
+@require_safe
+def tag(request, slug):
+    tag = get_object_or_404(Tag, slug=slug)
+    return _list_page(
+        request,
+        queryset=queries.articles_with_tag(tag),
+        tag=f"tag:{tag.pk}",
+        template="articles/tag.html",
+        context={"tag": tag},
+    )
+
+
+@require_safe
+def author(request, slug):
+    author = get_object_or_404(User, slug=slug, is_active=True)
+    return _list_page(
+        request,
+        queryset=queries.articles_by_author(author),
+        tag=f"author:{author.pk}",
+        template="articles/author.html",
+        context={"author": author},
+    )
+
+
+@require_safe
+def detail(request, slug):
+    article = queries.article_for_reading(slug)
+    if translation.get_language() != article.ui_language:
+        # One URL per article: its chrome is in the article's language.
+        return redirect(article.get_absolute_url(), permanent=True)
+    related = queries.related_articles(article)
+    response = render(
+        request,
+        "articles/detail.html",
+        {
+            "article": article,
+            "related": related,
+            "translations": queries.translations_of(article),
+            "reading_time": reading_time_label(article.reading_minutes, article.language),
+        },
+    )
+    tags = {f"section:{article.section_id}"} | tags_for_articles([article, *related])
+    return cache_page_with(response, tags)

@@ -1,0 +1,222 @@
+"""The anonymous page cache, shared by every process and read before Django's stack.
+
+Three pieces:
+
+- ``PageCacheMiddleware`` (last in MIDDLEWARE) stores a response when the view opted in with
+  ``cache_page_with(response, tags)``, the visitor is anonymous and nothing per-user is in it.
+- ``FrontCache`` wraps the WSGI application (newsdesk/wsgi.py): an anonymous GET or HEAD whose
+  path is stored is answered from the store without entering Django at all.
+- ``purge(tags)`` deletes every stored page that carries one of the tags. Actions call it from
+  ``transaction.on_commit``; because the store is shared (files under var/ or Redis), the purge is
+  seen by every worker process before the action returns.
+
+A page's tags name what it shows: ``article:12`` for each article on it, ``list:home:de`` for a
+list, ``author:5`` and so on. Purging exactly those tags purges exactly the pages that show a
+changed article.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle  # noqa: S403 - only ever reads what this module wrote into our own store
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+from django.conf import settings
+
+# Cookies that mean the visitor may see something personal: skip the cache for them.
+PERSONAL_COOKIES = (b"sessionid", b"messages", b"csrftoken")
+# Response headers never stored with a cached page.
+UNCACHED_HEADERS = {"set-cookie", "vary"}
+# A safety net; purges do the real work.
+MAX_AGE_SECONDS = 24 * 3600
+
+
+def page_key(path: str, query: str) -> str:
+    raw = f"{path}?{query}" if query else path
+    return hashlib.sha1(raw.encode("utf-8", "surrogateescape"), usedforsecurity=False).hexdigest()
+
+
+class FileStore:
+    """Pages as files under one directory, tags as directories of links to page keys."""
+
+    def __init__(self, location: str):
+        self.root = Path(location)
+        self.pages = self.root / "pages"
+        self.tags = self.root / "tags"
+
+    def get(self, key: str) -> bytes | None:
+        try:
+            with open(self.pages / key[:2] / key, "rb") as f:
+                return f.read()
+        except OSError:
+            return None
+
+    def set(self, key: str, blob: bytes, tags: Iterable[str]) -> None:
+        # Tags first: a purge that runs between the two steps then still finds the page.
+        for tag in tags:
+            tag_dir = self.tags / _tag_name(tag)
+            tag_dir.mkdir(parents=True, exist_ok=True)
+            (tag_dir / key).touch()
+        page_dir = self.pages / key[:2]
+        page_dir.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=page_dir)
+        with os.fdopen(fd, "wb") as f:
+            f.write(blob)
+        os.replace(tmp, page_dir / key)
+
+    def purge(self, tags: Iterable[str]) -> int:
+        removed = 0
+        for tag in tags:
+            tag_dir = self.tags / _tag_name(tag)
+            try:
+                keys = os.listdir(tag_dir)
+            except OSError:
+                continue
+            for key in keys:
+                try:
+                    os.unlink(self.pages / key[:2] / key)
+                    removed += 1
+                except OSError:
+                    pass
+                try:
+                    os.unlink(tag_dir / key)
+                except OSError:
+                    pass
+        return removed
+
+    def clear(self) -> None:
+        import shutil
+
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
+class RedisStore:
+    def __init__(self, location: str):
+        import redis
+
+        self.redis = redis.Redis.from_url(location)
+        self.prefix = "newsdesk:page:"
+
+    def get(self, key: str) -> bytes | None:
+        return self.redis.get(self.prefix + key)
+
+    def set(self, key: str, blob: bytes, tags: Iterable[str]) -> None:
+        pipe = self.redis.pipeline()
+        for tag in tags:
+            pipe.sadd(self.prefix + "tag:" + tag, key)
+            pipe.expire(self.prefix + "tag:" + tag, MAX_AGE_SECONDS * 2)
+        pipe.set(self.prefix + key, blob, ex=MAX_AGE_SECONDS)
+        pipe.execute()
+
+    def purge(self, tags: Iterable[str]) -> int:
+        removed = 0
+        for tag in tags:
+            tag_key = self.prefix + "tag:" + tag
+            keys = self.redis.smembers(tag_key)
+            if keys:
+                removed += self.redis.delete(*(self.prefix + k.decode() for k in keys))
+            self.redis.delete(tag_key)
+        return removed
+
+    def clear(self) -> None:
+        for key in self.redis.scan_iter(self.prefix + "*"):
+            self.redis.delete(key)
+
+
+def _tag_name(tag: str) -> str:
+    return tag.replace("/", "_").replace(":", "__")
+
+
+_store = None
+
+
+def get_store() -> FileStore | RedisStore:
+    global _store
+    if _store is None:
+        conf = settings.PAGE_CACHE
+        _store = (
+            RedisStore(conf["LOCATION"])
+            if conf["BACKEND"] == "redis"
+            else FileStore(conf["LOCATION"])
+        )
+    return _store
+
+
+def reset_store() -> None:
+    """Forget the store object (tests change settings)."""
+    global _store
+    _store = None
+
+
+def purge(tags: Iterable[str]) -> int:
+    """Delete every cached page carrying one of ``tags``; returns how many went."""
+    return get_store().purge(set(tags))
+
+
+def clear() -> None:
+    get_store().clear()
+
+
+def cache_page_with(response, tags: Iterable[str]):
+    """Mark a response as the same for every anonymous reader, showing what ``tags`` name."""
+    response.page_cache_tags = set(tags)
+    return response
+
+
+class PageCacheMiddleware:
+    """Stores opted-in anonymous responses for FrontCache to serve.
+
+    First in MIDDLEWARE, so that what it stores carries every header the other middleware add.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        tags = getattr(response, "page_cache_tags", None)
+        if (
+            tags
+            and settings.PAGE_CACHE["ENABLED"]
+            and request.method == "GET"
+            and response.status_code == 200
+            and not response.streaming
+            and not response.cookies
+            and not request.user.is_authenticated
+            and not any(c.encode() in PERSONAL_COOKIES for c in request.COOKIES)
+        ):
+            headers = [
+                (name, value)
+                for name, value in response.items()
+                if name.lower() not in UNCACHED_HEADERS
+            ]
+            headers.append(("X-Page-Cache", "hit"))
+            blob = pickle.dumps(("200 OK", headers, response.content), protocol=5)
+            key = page_key(request.META["PATH_INFO"], request.META.get("QUERY_STRING", ""))
+            get_store().set(key, blob, tags)
+            response["X-Page-Cache"] = "miss"
+        return response
+
+
+class FrontCache:
+    """WSGI layer before Django: answers stored anonymous pages without touching Django."""
+
+    def __init__(self, app):
+        self.app = app
+        self.enabled = settings.PAGE_CACHE["ENABLED"]
+
+    def __call__(self, environ, start_response):
+        if self.enabled and environ["REQUEST_METHOD"] in ("GET", "HEAD"):
+            cookie = environ.get("HTTP_COOKIE", "").encode("latin-1", "replace")
+            if not cookie or not any(name in cookie for name in PERSONAL_COOKIES):
+                blob = get_store().get(
+                    page_key(environ["PATH_INFO"], environ.get("QUERY_STRING", ""))
+                )
+                if blob is not None:
+                    status, headers, body = pickle.loads(blob)  # noqa: S301 - our own store
+                    start_response(status, headers)
+                    return [b""] if environ["REQUEST_METHOD"] == "HEAD" else [body]
+        return self.app(environ, start_response)

@@ -1,0 +1,60 @@
+"""Both page cache stores keep the same promises: the file store and the real Redis."""
+
+import os
+import uuid
+
+import pytest
+
+from newsdesk.core.page_cache import FileStore, RedisStore
+
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+def redis_store():
+    import redis
+
+    try:
+        redis.Redis.from_url(REDIS_URL).ping()
+    except redis.exceptions.ConnectionError:
+        if os.environ.get("CI") == "true":
+            raise
+        pytest.skip("no Redis on 127.0.0.1:6379 (CI=true makes this a failure)")
+    store = RedisStore(REDIS_URL)
+    store.prefix = f"newsdesk-test-{uuid.uuid4().hex}:"
+    return store
+
+
+@pytest.fixture(params=["file", "redis"])
+def store(request, tmp_path):
+    if request.param == "file":
+        yield FileStore(str(tmp_path / "pages"))
+    else:
+        store = redis_store()
+        yield store
+        store.clear()
+
+
+def test_set_get_and_purge_by_tag(store):
+    store.set("k1", b"page one", ["article:1", "home:de"])
+    store.set("k2", b"page two", ["article:2", "home:de"])
+    store.set("k3", b"page three", ["article:3"])
+    assert store.get("k1") == b"page one"
+    assert store.purge(["article:1"]) == 1
+    assert store.get("k1") is None and store.get("k2") == b"page two"
+    store.purge(["home:de"])
+    assert store.get("k2") is None and store.get("k3") == b"page three"
+
+
+def test_purging_an_unknown_tag_is_harmless(store):
+    assert store.purge(["nothing:here"]) == 0
+
+
+def test_a_second_process_sees_the_purge(store, tmp_path):
+    """Two store objects on the same location stand for two worker processes."""
+    other = FileStore(str(store.root)) if isinstance(store, FileStore) else RedisStore(REDIS_URL)
+    if isinstance(store, RedisStore):
+        other.prefix = store.prefix
+    store.set("k", b"x", ["article:9"])
+    assert other.get("k") == b"x"
+    other.purge(["article:9"])
+    assert store.get("k") is None

@@ -1,0 +1,22 @@
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.http import HttpResponse
+from django.urls import include, path, re_path
+from django.views.static import serve
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("healthz", lambda request: HttpResponse("ok", content_type="text/plain")),
+]
+if settings.SERVE_MEDIA:
+    # Production puts nginx in front of /media/; the embedded mode serves it from here.
+    urlpatterns.append(
+        re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})
+    )
+urlpatterns += i18n_patterns(
+    path("accounts/", include("allauth.urls")),
+    path("account/", include("newsdesk.accounts.urls")),
+    path("", include("newsdesk.editorial.urls")),
+    path("", include("newsdesk.articles.urls")),
+)
