@@ -21,6 +21,7 @@ import hashlib
 import os
 import pickle  # noqa: S403 - only ever reads what this module wrote into our own store
 import tempfile
+import time
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -30,6 +31,9 @@ from django.conf import settings
 PERSONAL_COOKIES = (b"sessionid", b"messages", b"csrftoken")
 # Response headers never stored with a cached page.
 UNCACHED_HEADERS = {"set-cookie", "vary"}
+# Query parameters a cached page may have; any other query is answered but not stored, so that
+# random query strings cannot fill the cache.
+CACHEABLE_PARAMS = {"page"}
 # A safety net; purges do the real work.
 MAX_AGE_SECONDS = 24 * 3600
 
@@ -50,6 +54,8 @@ class FileStore:
     def get(self, key: str) -> bytes | None:
         try:
             with open(self.pages / key[:2] / key, "rb") as f:
+                if time.time() - os.fstat(f.fileno()).st_mtime > MAX_AGE_SECONDS:
+                    return None
                 return f.read()
         except OSError:
             return None
@@ -185,6 +191,7 @@ class PageCacheMiddleware:
             and response.status_code == 200
             and not response.streaming
             and not response.cookies
+            and set(request.GET) <= CACHEABLE_PARAMS
             and not request.user.is_authenticated
             and not any(c.encode() in PERSONAL_COOKIES for c in request.COOKIES)
         ):

@@ -139,3 +139,49 @@ def test_export_writes_what_import_reads(tmp_path):
     code, _out, err = run_import(*files)
     assert code == 0, err
     assert Article.objects.get().title == "Neue Straßenbahnlinie"
+
+
+@pytest.mark.parametrize(
+    ("data", "problem"),
+    [
+        (b"not an image at all", "JPEG, PNG or WebP"),
+        (b"<svg xmlns='http://www.w3.org/2000/svg' onload='alert(1)'/>", "JPEG, PNG or WebP"),
+        (b"GIF89a" + b"\x00" * 100, "JPEG, PNG or WebP"),
+        (b"\xff\xd8\xff\xe0" + b"\x00" * 50, "JPEG, PNG or WebP"),
+    ],
+)
+def test_invalid_cover_images_get_a_clear_error(tmp_path, data, problem):
+    (tmp_path / "bad.jpg").write_bytes(data)
+    path = write(tmp_path, "a.md", GOOD.replace("lead:", "cover: bad.jpg\ncover_alt: Bild\nlead:"))
+    code, out, err = run_import(path)
+    assert code == 1 and out == ""
+    assert err.startswith(f"error {path}: the cover “bad.jpg”:") and problem in err
+    assert Article.objects.count() == 0
+
+
+def test_oversized_cover_is_refused(tmp_path, monkeypatch):
+    from newsdesk.articles import images
+
+    monkeypatch.setattr(images, "MAX_UPLOAD_BYTES", 1000)
+    buffer = io.BytesIO()
+    PILImage.new("RGB", (800, 500), "#336699").save(buffer, "PNG")
+    (tmp_path / "big.png").write_bytes(buffer.getvalue() + b"\x00" * 2000)
+    path = write(tmp_path, "a.md", GOOD.replace("lead:", "cover: big.png\ncover_alt: Bild\nlead:"))
+    code, _out, err = run_import(path)
+    assert code == 1 and "larger than" in err
+
+
+def test_demo_content_loads(tmp_path):
+    """At least 20 articles in German and English, 4+ sections, several authors, both cover kinds."""
+    call_command("loaddemo", "--if-empty", stdout=io.StringIO())
+    articles = Article.objects.filter(status="published")
+    assert articles.count() >= 20
+    assert {a.language.split("-")[0] for a in articles} == {"de", "en"}
+    assert articles.values("section").distinct().count() >= 4
+    assert articles.values("author").distinct().count() >= 3
+    assert articles.filter(cover__generated=False).count() >= 3
+    assert articles.filter(cover__generated=True).count() >= 10
+    assert articles.filter(translation_of__isnull=False).count() >= 2
+    out = io.StringIO()
+    call_command("loaddemo", "--if-empty", stdout=out)
+    assert "already has articles" in out.getvalue() and Article.objects.count() == articles.count()

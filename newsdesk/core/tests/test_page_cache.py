@@ -14,10 +14,16 @@ from newsdesk.editorial.actions import unpublish_article
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def wsgi_get(path, *, cookie="", method="GET"):
+def wsgi_get(path, *, cookie="", method="GET", query=""):
     from newsdesk.wsgi import application
 
-    environ = {"PATH_INFO": path, "REQUEST_METHOD": method, "wsgi.input": io.BytesIO()}
+    path, _, inline_query = path.partition("?")
+    environ = {
+        "PATH_INFO": path,
+        "QUERY_STRING": query or inline_query,
+        "REQUEST_METHOD": method,
+        "wsgi.input": io.BytesIO(),
+    }
     if cookie:
         environ["HTTP_COOKIE"] = cookie
     setup_testing_defaults(environ)
@@ -95,3 +101,10 @@ def test_pages_with_personal_content_are_never_stored(client):
     response = client.get(a.get_absolute_url())
     assert "X-Page-Cache" not in response
     assert page_cache.get_store().get(page_cache.page_key(a.get_absolute_url(), "")) is None
+
+
+def test_unknown_query_strings_are_not_stored():
+    a = article(slug="query")
+    assert wsgi_get(a.get_absolute_url() + "?utm_source=x")[1].get("X-Page-Cache") is None
+    assert wsgi_get("/de/", query="page=1")[1]["X-Page-Cache"] == "miss"
+    assert wsgi_get("/de/", query="page=1")[1]["X-Page-Cache"] == "hit"

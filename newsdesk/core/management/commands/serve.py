@@ -7,8 +7,9 @@ import sys
 import time
 from pathlib import Path
 
-from django.conf import settings
 from django.core.management.base import BaseCommand
+
+from newsdesk.core import page_cache
 
 
 class Command(BaseCommand):
@@ -21,6 +22,8 @@ class Command(BaseCommand):
         parser.add_argument("--no-worker", action="store_true", help="web server only")
 
     def handle(self, *args, **options):
+        # Pages cached by an earlier version of the code must not outlive it.
+        page_cache.clear()
         bin_dir = Path(sys.executable).parent
         web = [
             str(bin_dir / "granian"),
@@ -33,10 +36,16 @@ class Command(BaseCommand):
             "--no-ws",
             "newsdesk.wsgi:application",
         ]  # fmt: skip
-        procs = [subprocess.Popen(web)]
+        # The children get their own sessions so that Ctrl-C reaches only this process, which
+        # then stops each child exactly once (granian takes a second signal as "exit now" and
+        # would leave its workers behind).
+        procs = [subprocess.Popen(web, start_new_session=True)]
         if not options["no_worker"]:
-            procs.append(subprocess.Popen([sys.executable, "-m", "newsdesk.manage", "run_huey"]))
-        self.stdout.write(f"newsdesk is running at {settings.SITE_URL}/ (Ctrl-C stops it)")
+            worker = [sys.executable, "-m", "newsdesk.manage", "run_huey"]
+            procs.append(subprocess.Popen(worker, start_new_session=True))
+        url = f"http://{options['host']}:{options['port']}/"
+        self.stdout.write(f"newsdesk is running at {url} (Ctrl-C stops it)", ending="\n")
+        self.stdout.flush()
         stopping = False
 
         def stop(*_args):

@@ -1,0 +1,93 @@
+"""Settings from the environment: the embedded default and the documented production set."""
+
+import os
+import secrets
+import subprocess
+import sys
+
+import pytest
+
+
+def run_check(env_extra: dict, tmp_path) -> subprocess.CompletedProcess:
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DATABASE_URL", "REDIS_URL", "SITE_URL", "SECRET_KEY", "DEBUG", "EMAIL_URL"}
+    }
+    env.update({"NEWSDESK_VAR": str(tmp_path / "var"), **env_extra})
+    return subprocess.run(
+        [sys.executable, "-m", "newsdesk.manage", "check", "--deploy", "--fail-level", "WARNING"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_production_environment_passes_the_deploy_check(tmp_path):
+    """SITE_URL with https, PostgreSQL, Redis and a real SECRET_KEY: no deploy warning."""
+    result = run_check(
+        {
+            "SITE_URL": "https://news.example.org",
+            "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/postgres",
+            "REDIS_URL": "redis://127.0.0.1:6379/0",
+            "SECRET_KEY": secrets.token_urlsafe(64),
+        },
+        tmp_path,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_plain_http_embedded_mode_is_reported_by_the_deploy_check(tmp_path):
+    """The embedded default is for development: the deploy check says so, it doesn't crash."""
+    result = run_check({}, tmp_path)
+    assert result.returncode == 1
+    assert "SECURE_HSTS_SECONDS" in result.stderr + result.stdout
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        ({}, {"engine": "sqlite3", "cache": "FileBasedCache", "huey": "SqliteHuey", "https": False}),
+        (
+            {"DATABASE_URL": "postgres://u@db:5432/n", "REDIS_URL": "redis://r:6379/1",
+             "SITE_URL": "https://news.example.org"},
+            {"engine": "postgresql", "cache": "RedisCache", "huey": "RedisHuey", "https": True},
+        ),
+    ],
+)  # fmt: skip
+def test_environment_selects_the_parts(tmp_path, env, expected):
+    code = (
+        "from django.conf import settings as s;"
+        "print(s.DATABASES['default']['ENGINE'].rsplit('.',1)[1], s.CACHES['default']['BACKEND'].rsplit('.',1)[1],"
+        " s.HUEY['huey_class'].rsplit('.',1)[1], s.SESSION_COOKIE_SECURE, s.ALLOWED_HOSTS[0])"
+    )
+    base = {
+        k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "SITE_URL"}
+    }
+    out = subprocess.run(
+        [sys.executable, "-c", f"import django,os;os.environ['DJANGO_SETTINGS_MODULE']='newsdesk.settings';django.setup();{code}"],
+        env={**base, "NEWSDESK_VAR": str(tmp_path), **env},
+        capture_output=True, text=True, check=True,
+    ).stdout.split()  # fmt: skip
+    assert out[:4] == [
+        expected["engine"],
+        expected["cache"],
+        expected["huey"],
+        str(expected["https"]),
+    ]
+    assert out[4] == ("news.example.org" if expected["https"] else "127.0.0.1")
+
+
+def test_secret_key_is_generated_once_into_var(tmp_path):
+    code = "import django,os;os.environ['DJANGO_SETTINGS_MODULE']='newsdesk.settings';django.setup();from django.conf import settings;print(settings.SECRET_KEY)"
+    env = {k: v for k, v in os.environ.items() if k != "SECRET_KEY"}
+    env["NEWSDESK_VAR"] = str(tmp_path)
+    first = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    )
+    second = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    )
+    assert first.stdout == second.stdout and len(first.stdout.strip()) >= 50
+    assert oct((tmp_path / "secret_key").stat().st_mode)[-3:] == "600"
