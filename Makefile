@@ -15,7 +15,7 @@ $(STAMP): requirements.lock pyproject.toml
 	touch $(STAMP)
 
 run: install
-	$(BIN)/newsdesk migrate --noinput
+	$(BIN)/newsdesk migrate --noinput -v 0
 	$(BIN)/newsdesk loaddemo --if-empty
 	@echo
 	@$(BIN)/newsdesk demo_logins

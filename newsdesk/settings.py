@@ -269,6 +269,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    # The huey consumer logs through its own handler; don't print each line twice.
+    "loggers": {"huey": {"level": "INFO", "propagate": False}},
 }
 
 SILENCED_SYSTEM_CHECKS: list[str] = []
