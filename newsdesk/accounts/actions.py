@@ -6,19 +6,20 @@ from newsdesk.accounts.models import User
 @transaction.atomic
 def update_profile(*, user: User, display_name: str, bio: str) -> User:
     """Changes the name and bio shown on bylines and the author page, then purges those pages."""
-    from newsdesk.core import page_cache
-
     user.display_name = display_name.strip()
     user.bio = bio.strip()
     user.full_clean(exclude=["password"])
     user.save(update_fields=["display_name", "bio"])
-    transaction.on_commit(lambda: page_cache.purge({f"author:{user.pk}"} | _article_tags(user)))
+    transaction.on_commit(lambda: purge_author_pages(user))
     return user
 
 
-def _article_tags(user: User) -> set[str]:
-    # Bylines appear on every page that shows one of the author's articles.
-    return {f"article:{pk}" for pk in user.articles.values_list("pk", flat=True)}
+def purge_author_pages(user: User) -> None:
+    """The author page and every page with one of their bylines."""
+    from newsdesk.core import page_cache
+
+    article_tags = {f"article:{pk}" for pk in user.articles.values_list("pk", flat=True)}
+    page_cache.purge({f"author:{user.pk}"} | article_tags)
 
 
 @transaction.atomic

@@ -1,6 +1,6 @@
 from django.contrib import admin, messages
 
-from newsdesk.accounts.actions import set_role
+from newsdesk.accounts.actions import purge_author_pages, set_role
 from newsdesk.accounts.models import User
 
 
@@ -38,6 +38,11 @@ class UserAdmin(admin.ModelAdmin):
     @admin.action(description="Make admin")
     def make_admin(self, request, queryset):
         self._set(request, queryset, User.Role.ADMIN)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and {"display_name", "bio", "slug"} & set(form.changed_data):
+            purge_author_pages(obj)
 
     def has_change_permission(self, request, obj=None):
         return request.user.is_superuser

@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class ArticlesConfig(AppConfig):
     name = "newsdesk.articles"
     label = "articles"
+
+    def ready(self):
+        from newsdesk.articles import signals  # noqa: F401

@@ -158,3 +158,22 @@ def test_home_lists_articles_in_the_interface_language(client):
     assert "Deutscher Bericht" in de and "English report" not in de
     assert "English report" in en and "Deutscher Bericht" not in en
     assert re.search(r"<article class=\"teaser\"", de)
+
+
+def test_article_page_queries_do_not_grow_with_related_articles(client):
+    section, tag = SectionFactory(), TagFactory()
+    main = article(section=section, tags=[tag], slug="main")
+
+    def count():
+        from newsdesk.core import page_cache
+
+        page_cache.clear()
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(main.get_absolute_url()).status_code == 200
+        return len(ctx.captured_queries)
+
+    article(section=section, tags=[tag], slug="r0")
+    one = count()
+    for i in range(1, 6):
+        article(section=section, tags=[tag], slug=f"r{i}")
+    assert count() == one <= 8

@@ -108,3 +108,17 @@ def test_unknown_query_strings_are_not_stored():
     assert wsgi_get(a.get_absolute_url() + "?utm_source=x")[1].get("X-Page-Cache") is None
     assert wsgi_get("/de/", query="page=1")[1]["X-Page-Cache"] == "miss"
     assert wsgi_get("/de/", query="page=1")[1]["X-Page-Cache"] == "hit"
+
+
+def test_renaming_a_section_or_tag_refreshes_the_pages():
+    from newsdesk.articles.tests.factories import TagFactory
+
+    tag = TagFactory(name="Altname", slug="altname")
+    a = article(slug="renamed", tags=[tag])
+    wsgi_get(a.get_absolute_url())
+    tag.name = "Neuname"
+    tag.save()
+    assert "Neuname" in wsgi_get(a.get_absolute_url())[2]
+    a.section.name = "Umbenannt"
+    a.section.save()
+    assert "Umbenannt" in wsgi_get("/de/")[2]

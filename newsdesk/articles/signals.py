@@ -1,0 +1,28 @@
+"""Cache infrastructure only: renaming a section or tag changes pages that no action purges.
+
+Section names are in every page's navigation, so a section change empties the page cache; a
+tag change purges the pages that show the tag.
+"""
+
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
+from newsdesk.articles.cache_tags import article_tag
+from newsdesk.articles.models import Section, Tag
+from newsdesk.core import page_cache
+
+
+@receiver([post_save, post_delete], sender=Section)
+def section_changed(sender, instance, **kwargs):
+    transaction.on_commit(page_cache.clear)
+
+
+@receiver([post_save, post_delete], sender=Tag)
+def tag_changed(sender, instance, created=False, **kwargs):
+    if created:
+        return  # a new tag is on no page yet
+    tags = {f"tag:{instance.pk}"}
+    if instance.pk is not None:
+        tags |= {article_tag(pk) for pk in instance.articles.values_list("pk", flat=True)}
+    transaction.on_commit(lambda: page_cache.purge(tags))
