@@ -17,9 +17,12 @@ changed article.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
+import mmap
 import os
 import pickle  # noqa: S403 - only ever reads what this module wrote into our own store
+import shutil
 import tempfile
 import time
 from collections.abc import Iterable
@@ -36,20 +39,78 @@ UNCACHED_HEADERS = {"set-cookie", "vary"}
 CACHEABLE_PARAMS = {"page"}
 # A safety net; purges do the real work.
 MAX_AGE_SECONDS = 24 * 3600
+# A process's in-memory copies: bounded in number, and refreshed from the store now and then.
+MEMO_MAX_PAGES = 2000
+MEMO_MAX_AGE_SECONDS = 300
 
 
-def page_key(path: str, query: str) -> str:
-    raw = f"{path}?{query}" if query else path
+def raw_key(path: str, query: str) -> str:
+    return f"{path}?{query}" if query else path
+
+
+def hash_key(raw: str) -> str:
     return hashlib.sha1(raw.encode("utf-8", "surrogateescape"), usedforsecurity=False).hexdigest()
 
 
+def page_key(path: str, query: str) -> str:
+    return hash_key(raw_key(path, query))
+
+
 class FileStore:
-    """Pages as files under one directory, tags as directories of links to page keys."""
+    """Pages as files under one directory, tags as directories of links to page keys.
+
+    Each process also keeps the pages it served in memory (``lookup``). A shared generation
+    counter, an 8-byte file every process maps into memory, is bumped by every purge; a process
+    that sees a new generation drops its copies before answering. So a purge is seen by every
+    process at once, and a hit costs a dictionary lookup instead of a file read.
+    """
 
     def __init__(self, location: str):
         self.root = Path(location)
         self.pages = self.root / "pages"
         self.tags = self.root / "tags"
+        self._generation = None
+        self._memo: dict[str, tuple] = {}
+        self._memo_generation = b""
+        self._memo_started = 0.0
+
+    def _generation_map(self) -> mmap.mmap:
+        if self._generation is None:
+            self.root.mkdir(parents=True, exist_ok=True)
+            fd = os.open(self.root / "generation", os.O_RDWR | os.O_CREAT, 0o644)
+            if os.fstat(fd).st_size < 8:
+                os.ftruncate(fd, 8)
+            self._generation_fd = fd
+            self._generation = mmap.mmap(fd, 8)
+        return self._generation
+
+    def _bump_generation(self) -> None:
+        generation = self._generation_map()
+        fcntl.flock(self._generation_fd, fcntl.LOCK_EX)
+        try:
+            value = int.from_bytes(generation[:8], "little") + 1
+            generation[:8] = (value % 2**64).to_bytes(8, "little")
+        finally:
+            fcntl.flock(self._generation_fd, fcntl.LOCK_UN)
+
+    def lookup(self, raw_key: str) -> tuple | None:
+        """(status, headers, body) of a stored page, from this process's memory if it can."""
+        generation = self._generation_map()[:8]
+        now = time.monotonic()
+        if generation != self._memo_generation or now - self._memo_started > MEMO_MAX_AGE_SECONDS:
+            self._memo = {}
+            self._memo_generation = generation
+            self._memo_started = now
+        entry = self._memo.get(raw_key)
+        if entry is None:
+            blob = self.get(hash_key(raw_key))
+            if blob is None:
+                return None
+            entry = pickle.loads(blob)  # noqa: S301 - our own store
+            if len(self._memo) >= MEMO_MAX_PAGES:
+                self._memo = {}
+            self._memo[raw_key] = entry
+        return entry
 
     def get(self, key: str) -> bytes | None:
         try:
@@ -91,12 +152,13 @@ class FileStore:
                     os.unlink(tag_dir / key)
                 except OSError:
                     pass
+        self._bump_generation()
         return removed
 
     def clear(self) -> None:
-        import shutil
-
-        shutil.rmtree(self.root, ignore_errors=True)
+        shutil.rmtree(self.pages, ignore_errors=True)
+        shutil.rmtree(self.tags, ignore_errors=True)
+        self._bump_generation()
 
 
 class RedisStore:
@@ -108,6 +170,12 @@ class RedisStore:
 
     def get(self, key: str) -> bytes | None:
         return self.redis.get(self.prefix + key)
+
+    def lookup(self, raw_key: str) -> tuple | None:
+        # No memory copy here: app servers on other machines purge too, and a per-request
+        # generation check would cost the same round trip as the page itself.
+        blob = self.get(hash_key(raw_key))
+        return None if blob is None else pickle.loads(blob)  # noqa: S301 - our own store
 
     def set(self, key: str, blob: bytes, tags: Iterable[str]) -> None:
         pipe = self.redis.pipeline()

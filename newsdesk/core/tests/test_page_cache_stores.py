@@ -58,3 +58,24 @@ def test_a_second_process_sees_the_purge(store, tmp_path):
     assert other.get("k") == b"x"
     other.purge(["article:9"])
     assert store.get("k") is None
+
+
+def test_a_processes_memory_copy_is_dropped_when_another_process_purges(store):
+    """lookup() may answer from memory, but never after a purge anywhere."""
+    import pickle
+
+    from newsdesk.core.page_cache import hash_key
+
+    other = FileStore(str(store.root)) if isinstance(store, FileStore) else RedisStore(REDIS_URL)
+    if isinstance(store, RedisStore):
+        other.prefix = store.prefix
+    entry = ("200 OK", [("Content-Type", "text/html")], b"<p>old</p>")
+    store.set(hash_key("/de/x/"), pickle.dumps(entry), ["article:1"])
+    assert store.lookup("/de/x/") == entry
+    assert store.lookup("/de/x/") == entry  # now from memory (file store)
+    other.purge(["article:1"])
+    assert store.lookup("/de/x/") is None
+    store.set(hash_key("/de/x/"), pickle.dumps(entry), ["article:1"])
+    assert store.lookup("/de/x/") == entry
+    other.clear()
+    assert store.lookup("/de/x/") is None
