@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "axes",
     "huey.contrib.djhuey",
     "csp",
+    "django_ratelimit",
     "newsdesk.core",
     "newsdesk.accounts",
     "newsdesk.articles",
@@ -82,6 +83,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "axes.middleware.AxesMiddleware",
+    "django_ratelimit.middleware.RatelimitMiddleware",
 ]
 
 ROOT_URLCONF = "newsdesk.urls"
@@ -137,7 +139,7 @@ if REDIS_URL:
 else:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "BACKEND": "newsdesk.core.file_cache.LockingFileCache",
             "LOCATION": str(VAR_DIR / "cache" / "django"),
         }
     }
@@ -273,3 +275,8 @@ LOGGING = {
 }
 
 SILENCED_SYSTEM_CHECKS: list[str] = []
+RATELIMIT_VIEW = "newsdesk.core.views.rate_limited"
+if not REDIS_URL:
+    # "Not officially supported": the embedded mode's cache is our own file cache, whose add()
+    # and incr() are atomic across processes (core/file_cache.py); production uses Redis.
+    SILENCED_SYSTEM_CHECKS.append("django_ratelimit.W001")

@@ -20,25 +20,24 @@ ALLOWED_ATTRIBUTES = {
     "a": {"href", "title", "id"},
     "img": {"src", "alt", "title"},
     "ol": {"start"},
-    "th": {"style"},
-    "td": {"style"},
     "li": {"id"},
-    "sup": {"id", "class"},
-    "section": {"class"},
-    "div": {"class"},
-    "hr": {"class"},
-    "code": {"class"},
+    "sup": {"id"},
 }
+# Classes are allowed only by value (nh3 drops every other one): footnotes and table alignment.
+ALIGN_CLASSES = {"align-left", "align-center", "align-right"}
 ALLOWED_CLASSES = {
     "sup": {"footnote-ref"},
     "section": {"footnotes"},
     "hr": {"footnotes-sep"},
     "a": {"footnote-backref"},
+    "th": ALIGN_CLASSES,
+    "td": ALIGN_CLASSES,
 }
 URL_SCHEMES = {"http", "https", "mailto"}
 LINK_REL = "nofollow ugc noopener"
-# Table alignment is the only style markdown-it writes.
-ALLOWED_STYLES = {"text-align"}
+# markdown-it writes table alignment as inline style, which the CSP (style-src 'self') blocks;
+# it becomes a class instead.
+_TABLE_ALIGN = re.compile(r'<(th|td) style="text-align:(left|center|right)">')
 
 _md = (
     MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
@@ -60,13 +59,14 @@ def render_markdown(source: str) -> str:
     html = _md.render(source)
     if "<h1>" in html:
         html = _HEADING.sub(_demote, html)
+    html = _TABLE_ALIGN.sub(r'<\1 class="align-\2">', html)
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
+        allowed_classes=ALLOWED_CLASSES,
         url_schemes=URL_SCHEMES,
         link_rel=LINK_REL,
-        filter_style_properties=ALLOWED_STYLES,
         strip_comments=True,
     )
 

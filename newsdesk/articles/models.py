@@ -80,9 +80,18 @@ class Article(TimestampedModel):
         OPINION = "opinion", _("Opinion")
 
     class Status(models.TextChoices):
+        # Changed only by editorial.actions (see TRANSITIONS there).
         DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        IN_REVIEW = "in_review", _("In review")
+        CHANGES_REQUESTED = "changes_requested", _("Changes requested")
+        APPROVED = "approved", _("Approved")
+        SCHEDULED = "scheduled", _("Scheduled")
         PUBLISHED = "published", _("Published")
+        REJECTED = "rejected", _("Rejected")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
         UNPUBLISHED = "unpublished", _("Unpublished")
+        TAKEN_DOWN = "taken_down", _("Taken down")
 
     title = models.CharField(_("title"), max_length=TITLE_MAX)
     slug = models.SlugField(max_length=120, unique=True)
@@ -102,6 +111,18 @@ class Article(TimestampedModel):
     )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
     published_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    # When a scheduled article goes out; the periodic task publishes it (and catches up).
+    scheduled_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    # The editor working on a submission, so that two editors don't review the same one.
+    claimed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="claimed_articles",
+    )
+    claimed_at = models.DateTimeField(null=True, blank=True)
     cover = models.ForeignKey(Image, null=True, blank=True, on_delete=models.SET_NULL)
     translation_of = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="translations"

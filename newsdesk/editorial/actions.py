@@ -1,4 +1,13 @@
-"""Every article state transition. Other apps call these; nothing else changes Article.status."""
+"""Every article state transition. Other apps call these; nothing else changes Article.status.
+
+Each transition locks the article row, checks that it may start from the current state
+(TRANSITIONS), writes an AuditEntry, and after commit purges cached pages, updates the
+near-duplicate index and tells the contributor by email.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
 
 from django.db import transaction
 from django.utils import timezone
@@ -7,35 +16,232 @@ from django.utils.translation import gettext as _
 from newsdesk.articles import cache_tags
 from newsdesk.articles.models import Article
 from newsdesk.core.errors import ActionRefused
+from newsdesk.editorial.models import (
+    AuditEntry,
+    CheckReport,
+    GuidelinesAcceptance,
+    GuidelinesVersion,
+)
 
-# From which states each transition may start.
-PUBLISHABLE_FROM = {Article.Status.DRAFT, Article.Status.UNPUBLISHED, Article.Status.PUBLISHED}
-UNPUBLISHABLE_FROM = {Article.Status.PUBLISHED}
+S = Article.Status
+OPEN_SUBMISSION = {S.SUBMITTED, S.IN_REVIEW, S.CHANGES_REQUESTED, S.APPROVED, S.SCHEDULED}
+# The states a contributor may still edit their text in.
+EDITABLE_BY_AUTHOR = {S.DRAFT, S.CHANGES_REQUESTED, S.WITHDRAWN}
+# action: (states it may start from, state it ends in)
+TRANSITIONS: dict[str, tuple[set, str]] = {
+    "submit": ({S.DRAFT, S.CHANGES_REQUESTED, S.WITHDRAWN}, S.SUBMITTED),
+    "claim": ({S.SUBMITTED, S.IN_REVIEW}, S.IN_REVIEW),
+    "release": ({S.IN_REVIEW}, S.SUBMITTED),
+    "request_changes": ({S.SUBMITTED, S.IN_REVIEW, S.APPROVED}, S.CHANGES_REQUESTED),
+    "approve": ({S.SUBMITTED, S.IN_REVIEW}, S.APPROVED),
+    "schedule": ({S.SUBMITTED, S.IN_REVIEW, S.APPROVED, S.SCHEDULED}, S.SCHEDULED),
+    "publish": (
+        {S.DRAFT, S.SUBMITTED, S.IN_REVIEW, S.APPROVED, S.SCHEDULED, S.UNPUBLISHED, S.PUBLISHED},
+        S.PUBLISHED,
+    ),
+    "reject": ({S.SUBMITTED, S.IN_REVIEW, S.APPROVED, S.CHANGES_REQUESTED}, S.REJECTED),
+    "withdraw": ({S.SUBMITTED, S.IN_REVIEW, S.CHANGES_REQUESTED, S.APPROVED}, S.WITHDRAWN),
+    "unpublish": ({S.PUBLISHED, S.SCHEDULED}, S.UNPUBLISHED),
+    "take_down": ({S.PUBLISHED}, S.TAKEN_DOWN),
+    "restore": ({S.TAKEN_DOWN}, S.PUBLISHED),
+}
+# Decisions the contributor hears about by email.
+NOTIFIED = {"request_changes", "approve", "schedule", "publish", "reject", "unpublish"}
 
 
-@transaction.atomic
-def publish_article(*, article: Article, by, published_at=None) -> Article:
-    """Makes an article public. Keeps an earlier publication time unless one is given."""
-    article = Article.objects.select_for_update().get(pk=article.pk)
-    if article.status not in PUBLISHABLE_FROM:
+def _transition(
+    *, article: Article, action: str, by, note: str = "", data: dict | None = None, **fields
+) -> Article:
+    sources, target = TRANSITIONS[action]
+    locked = Article.objects.select_for_update().get(pk=article.pk)
+    if locked.status not in sources:
         raise ActionRefused(
-            _("An article that is “%(status)s” cannot be published.")
-            % {"status": article.get_status_display()}
+            _("This is not possible while the article is “%(status)s”.")
+            % {"status": locked.get_status_display()},
+            code="invalid_transition",
         )
-    article.status = Article.Status.PUBLISHED
-    article.published_at = published_at or article.published_at or timezone.now()
-    article.save(update_fields=["status", "published_at", "updated_at"])
-    transaction.on_commit(lambda: cache_tags.purge_article(article))
-    return article
+    previous = locked.status
+    locked.status = target
+    for name, value in fields.items():
+        setattr(locked, name, value)
+    locked.save(update_fields=["status", "updated_at", *fields])
+    AuditEntry.objects.create(
+        actor=by if by is not None and by.is_authenticated else None,
+        action=action,
+        article=locked,
+        from_status=previous,
+        to_status=target,
+        note=note,
+        data=data or {},
+    )
+    transaction.on_commit(lambda: _after_change(locked, action, previous, note))
+    return locked
+
+
+def _after_change(article: Article, action: str, previous: str, note: str) -> None:
+    if S.PUBLISHED in (previous, article.status):
+        cache_tags.purge_article(article)
+    from newsdesk.editorial.tasks import after_transition_task
+
+    after_transition_task(article.pk, action, note)
+
+
+def latest_guidelines() -> GuidelinesVersion | None:
+    return GuidelinesVersion.objects.order_by("-number").first()
 
 
 @transaction.atomic
-def unpublish_article(*, article: Article, by) -> Article:
+def submit_article(*, article: Article, by, accepted_version: int | None) -> Article:
+    """Sends an article to the editors. The contributor must accept the current guidelines;
+    the automated checks run first and a failure keeps the article where it is (the text is
+    saved either way)."""
+    current = latest_guidelines()
+    if current is None or accepted_version != current.number:
+        raise ActionRefused(
+            _("Please read and accept the current guidelines before submitting."),
+            code="guidelines",
+        )
+    report = check_article(article=article)
+    if report.blocking:
+        raise ActionRefused(
+            _("The automated checks found problems. Fix them and submit again."), code="checks"
+        )
+    GuidelinesAcceptance.objects.create(user=by, version=current, article=article)
+    return _transition(
+        article=article,
+        action="submit",
+        by=by,
+        submitted_at=timezone.now(),
+        claimed_by=None,
+        claimed_at=None,
+        data={"guidelines_version": current.number, "check_report": report.pk},
+    )
+
+
+@transaction.atomic
+def claim_submission(*, article: Article, editor, force: bool = False) -> Article:
+    """Marks a submission as being reviewed by `editor`; another editor's claim is kept unless
+    `force` (taking over is recorded)."""
+    current = Article.objects.select_for_update().get(pk=article.pk)
+    if current.claimed_by_id and current.claimed_by_id != editor.pk and not force:
+        raise ActionRefused(
+            _("%(name)s is already reviewing this submission.")
+            % {"name": current.claimed_by.display_name},
+            code="claimed",
+        )
+    if current.claimed_by_id == editor.pk and current.status == S.IN_REVIEW:
+        return current
+    return _transition(
+        article=current, action="claim", by=editor, claimed_by=editor, claimed_at=timezone.now()
+    )
+
+
+@transaction.atomic
+def release_submission(*, article: Article, editor) -> Article:
+    return _transition(
+        article=article, action="release", by=editor, claimed_by=None, claimed_at=None
+    )
+
+
+@transaction.atomic
+def request_changes(*, article: Article, editor, note: str) -> Article:
+    """Sends a submission back to its author with what to change."""
+    if not note.strip():
+        raise ActionRefused(_("Tell the author what to change."), code="note_required")
+    return _transition(
+        article=article, action="request_changes", by=editor, note=note.strip(), claimed_by=None
+    )
+
+
+@transaction.atomic
+def approve_submission(*, article: Article, editor, note: str = "") -> Article:
+    return _transition(article=article, action="approve", by=editor, note=note.strip())
+
+
+@transaction.atomic
+def schedule_article(*, article: Article, editor, at: dt.datetime, note: str = "") -> Article:
+    """Approves and publishes at `at` (the periodic task does it, and catches up after downtime)."""
+    if at <= timezone.now():
+        raise ActionRefused(_("Choose a time in the future."), code="past")
+    return _transition(
+        article=article, action="schedule", by=editor, note=note.strip(), scheduled_at=at
+    )
+
+
+@transaction.atomic
+def publish_article(*, article: Article, by, published_at=None, note: str = "") -> Article:
+    """Makes an article public. Keeps an earlier publication time unless one is given."""
+    when = published_at or article.published_at or timezone.now()
+    if article.status == S.PUBLISHED and published_at is None:
+        return article
+    return _transition(
+        article=article,
+        action="publish",
+        by=by,
+        note=note.strip(),
+        published_at=when,
+        scheduled_at=None,
+        claimed_by=None,
+    )
+
+
+@transaction.atomic
+def reject_submission(*, article: Article, editor, reason: str) -> Article:
+    if not reason.strip():
+        raise ActionRefused(_("Give the author a reason."), code="note_required")
+    return _transition(
+        article=article, action="reject", by=editor, note=reason.strip(), claimed_by=None
+    )
+
+
+@transaction.atomic
+def withdraw_submission(*, article: Article, by) -> Article:
+    return _transition(article=article, action="withdraw", by=by, claimed_by=None)
+
+
+@transaction.atomic
+def unpublish_article(*, article: Article, by, note: str = "") -> Article:
     """Withdraws a published article from every public place at once."""
-    article = Article.objects.select_for_update().get(pk=article.pk)
-    if article.status not in UNPUBLISHABLE_FROM:
-        raise ActionRefused(_("Only a published article can be unpublished."))
-    article.status = Article.Status.UNPUBLISHED
-    article.save(update_fields=["status", "updated_at"])
-    transaction.on_commit(lambda: cache_tags.purge_article(article))
-    return article
+    return _transition(article=article, action="unpublish", by=by, note=note.strip())
+
+
+def publish_due_articles(*, now: dt.datetime | None = None) -> list[int]:
+    """Publishes every scheduled article whose time has come, including ones missed while the
+    workers were down. Returns their ids."""
+    now = now or timezone.now()
+    due = list(
+        Article.objects.filter(status=S.SCHEDULED, scheduled_at__lte=now).values_list(
+            "pk", "scheduled_at"
+        )
+    )
+    published = []
+    for pk, scheduled_at in due:
+        with transaction.atomic():
+            article = Article.objects.get(pk=pk)
+            try:
+                publish_article(article=article, by=None, published_at=scheduled_at)
+            except ActionRefused:
+                continue  # unpublished or changed meanwhile
+            published.append(pk)
+    return published
+
+
+@transaction.atomic
+def check_article(*, article: Article) -> CheckReport:
+    """Runs the automated checks on the article as saved and records the results."""
+    from newsdesk.editorial import checks
+
+    results = checks.run_checks(
+        title=article.title,
+        lead=article.lead,
+        body=article.body,
+        language=article.language,
+        cover=article.cover if article.cover_id and not article.cover.generated else None,
+        exclude_ids={article.pk, *article.translations.values_list("pk", flat=True)},
+    )
+    return CheckReport.objects.create(
+        article=article,
+        revision_number=article.revisions.count() or None,
+        results=[r.as_dict() for r in results],
+        blocking=checks.blocking(results),
+    )

@@ -1,9 +1,308 @@
-from django.shortcuts import render
-from django.views.decorators.http import require_safe
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
+from django_ratelimit.decorators import ratelimit
 
+from newsdesk.articles.actions import get_or_create_tags, save_article
+from newsdesk.articles.images import ImageRejected, save_uploaded_image
+from newsdesk.articles.markdown import render_markdown
+from newsdesk.articles.models import BODY_MAX_BYTES
+from newsdesk.core.errors import ActionRefused
 from newsdesk.core.page_cache import cache_page_with
+from newsdesk.editorial import actions, queries
+from newsdesk.editorial.forms import ArticleForm, NoteForm, QueueFilterForm, ScheduleForm
+from newsdesk.editorial.permissions import (
+    access_article_for_review,
+    access_article_for_writing,
+    can,
+)
+
+# Per user: writing is bursty, but no person previews or submits this often.
+PREVIEW_RATE = "60/m"
+AUTOSAVE_RATE = "60/m"
+SUBMIT_RATE = "10/m"
 
 
 @require_safe
 def guidelines(request):
-    return cache_page_with(render(request, "editorial/guidelines.html"), {"guidelines"})
+    version = actions.latest_guidelines()
+    html = render_markdown(version.body_for(request.LANGUAGE_CODE)) if version else ""
+    response = render(request, "editorial/guidelines.html", {"version": version, "html": html})
+    return cache_page_with(response, {"guidelines"})
+
+
+def _require_writer(request):
+    if not can(request.user, "write"):
+        raise Http404
+
+
+def _initial(article) -> dict:
+    return {
+        "title": article.title,
+        "lead": article.lead,
+        "body": article.body,
+        "language": article.language,
+        "kind": article.kind,
+        "section": article.section_id,
+        "tags": ", ".join(t.name for t in article.tags.all()),
+    }
+
+
+def _save_from_form(request, form, article):
+    """Saves the text and cover; returns the article, or None with errors added to the form."""
+    data = form.cleaned_data
+    cover = None
+    if data.get("cover"):
+        upload = data["cover"]
+        try:
+            cover = save_uploaded_image(
+                data=upload.read(),
+                alt=data["cover_alt"],
+                credit=data["cover_credit"],
+                ai_generated=data["cover_ai_generated"],
+            )
+        except ImageRejected as exc:
+            form.add_error("cover", exc)
+            return None
+    try:
+        return save_article(
+            article=article,
+            author=article.author if article else request.user,
+            editor=request.user,
+            title=data["title"],
+            lead=data["lead"],
+            body=data["body"],
+            language=data["language"],
+            kind=data["kind"],
+            section=data["section"],
+            tags=get_or_create_tags(data["tags"]),
+            cover=cover,
+        )
+    except ValidationError as exc:
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+        return None
+
+
+@login_required
+def dashboard(request):
+    _require_writer(request)
+    articles = list(queries.articles_of(request.user))
+    return render(
+        request,
+        "editorial/dashboard.html",
+        {
+            "drafts": [a for a in articles if a.status in actions.EDITABLE_BY_AUTHOR],
+            "others": [a for a in articles if a.status not in actions.EDITABLE_BY_AUTHOR],
+            "requests": {a.pk: queries.latest_requests(a) for a in articles},
+        },
+    )
+
+
+@login_required
+@ratelimit(key="user", rate=SUBMIT_RATE, method="POST", block=True, group="editorial-submit")
+def edit(request, article_id=None):
+    """The editor: save a draft, run the checks, or submit. Whatever happens, the text typed is
+    either saved or shown again."""
+    _require_writer(request)
+    article = access_article_for_writing(request.user, article_id) if article_id else None
+    if (
+        article
+        and article.status not in actions.EDITABLE_BY_AUTHOR
+        and not can(request.user, "edit_others")
+    ):
+        messages.info(request, _("This article is with the editors; you can't change it now."))
+        return redirect("editorial:dashboard")
+    form = ArticleForm(
+        request.POST or None, request.FILES or None, initial=_initial(article) if article else None
+    )
+    report = queries.latest_check_report(article) if article else None
+    if request.method == "POST" and form.is_valid():
+        saved = _save_from_form(request, form, article)
+        if saved is not None:
+            intent = request.POST.get("intent", "save")
+            if intent == "check":
+                actions.check_article(article=saved)
+                messages.info(request, _("The checks ran; see the results below."))
+            elif intent == "submit":
+                try:
+                    actions.submit_article(
+                        article=saved,
+                        by=request.user,
+                        accepted_version=_int(request.POST.get("accept_guidelines"))
+                        if request.POST.get("accepted")
+                        else None,
+                    )
+                except ActionRefused as exc:
+                    messages.error(request, exc.messages[0])
+                else:
+                    messages.success(request, _("Submitted. An editor will look at it soon."))
+                    return redirect("editorial:dashboard")
+            else:
+                messages.success(request, _("Saved."))
+            return redirect("editorial:edit", article_id=saved.pk)
+    elif request.method == "POST":
+        messages.error(request, _("Please correct the marked fields. Your text is still here."))
+    return render(
+        request,
+        "editorial/edit.html",
+        {
+            "form": form,
+            "article": article,
+            "report": report,
+            "guidelines": actions.latest_guidelines(),
+            "requests": queries.latest_requests(article) if article else [],
+        },
+    )
+
+
+def _int(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+@login_required
+@require_POST
+@ratelimit(key="user", rate=AUTOSAVE_RATE, block=True, group="editorial-autosave")
+def autosave(request, article_id=None):
+    """Saves the draft in the background (the editor's script posts here every few seconds)."""
+    _require_writer(request)
+    article = access_article_for_writing(request.user, article_id) if article_id else None
+    if article and article.status not in actions.EDITABLE_BY_AUTHOR:
+        return JsonResponse({"saved": False, "reason": _("The article is with the editors.")})
+    form = ArticleForm(request.POST)
+    if not form.is_valid():
+        return JsonResponse({"saved": False, "errors": form.errors.get_json_data()}, status=200)
+    saved = _save_from_form(request, form, article)
+    if saved is None:
+        return JsonResponse({"saved": False, "errors": form.errors.get_json_data()})
+    return JsonResponse(
+        {
+            "saved": True,
+            "id": saved.pk,
+            "edit_url": reverse("editorial:edit", args=[saved.pk]),
+            "autosave_url": reverse("editorial:autosave", args=[saved.pk]),
+        }
+    )
+
+
+@login_required
+@require_POST
+@ratelimit(key="user", rate=PREVIEW_RATE, block=True, group="editorial-preview")
+def preview(request):
+    """The body rendered by the same pipeline as the public page."""
+    _require_writer(request)
+    body = request.POST.get("body", "")
+    if len(body.encode("utf-8", "surrogatepass")) > BODY_MAX_BYTES:
+        return HttpResponse(_("The body is larger than 1 MB."), status=413)
+    return HttpResponse(render_markdown(body), content_type="text/html; charset=utf-8")
+
+
+@login_required
+@require_POST
+def withdraw(request, article_id):
+    article = access_article_for_writing(request.user, article_id)
+    try:
+        actions.withdraw_submission(article=article, by=request.user)
+        messages.success(request, _("Withdrawn. You can edit it and submit again."))
+    except ActionRefused as exc:
+        messages.error(request, exc.messages[0])
+    return redirect("editorial:dashboard")
+
+
+@login_required
+def queue(request):
+    if not can(request.user, "review"):
+        raise Http404
+    form = QueueFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    articles = queries.review_queue(
+        section=filters.get("section"),
+        language=filters.get("language") or "",
+        kind=filters.get("kind") or "",
+        older_than_days=filters.get("older_than_days"),
+    )
+    return render(request, "editorial/queue.html", {"form": form, "articles": articles})
+
+
+@login_required
+def review(request, article_id):
+    article = access_article_for_review(request.user, article_id)
+    report = queries.latest_check_report(article)
+    return render(
+        request,
+        "editorial/review.html",
+        {
+            "article": article,
+            "report": report,
+            "duplicates": _duplicates(report),
+            "diff": queries.revision_diff(article),
+            "history": queries.contributor_history(article.author),
+            "audit": queries.audit_log(article=article, limit=50),
+            "note_form": NoteForm(),
+            "schedule_form": ScheduleForm(),
+        },
+    )
+
+
+def _duplicates(report):
+    if report is None:
+        return []
+    for result in report.results:
+        if result.get("code") == "duplicates":
+            return result.get("details", {}).get("matches", [])
+    return []
+
+
+DECISIONS = {
+    "claim": lambda a, u, d: actions.claim_submission(article=a, editor=u),
+    "take_over": lambda a, u, d: actions.claim_submission(article=a, editor=u, force=True),
+    "release": lambda a, u, d: actions.release_submission(article=a, editor=u),
+    "request_changes": lambda a, u, d: actions.request_changes(article=a, editor=u, note=d["note"]),
+    "approve": lambda a, u, d: actions.approve_submission(article=a, editor=u, note=d["note"]),
+    "publish": lambda a, u, d: actions.publish_article(article=a, by=u, note=d["note"]),
+    "schedule": lambda a, u, d: actions.schedule_article(
+        article=a, editor=u, at=d["at"], note=d["note"]
+    ),
+    "reject": lambda a, u, d: actions.reject_submission(article=a, editor=u, reason=d["note"]),
+    "unpublish": lambda a, u, d: actions.unpublish_article(article=a, by=u, note=d["note"]),
+    "check": lambda a, u, d: actions.check_article(article=a),
+}
+
+
+@login_required
+@require_POST
+def decide(request, article_id, decision):
+    """One endpoint per decision; the action enforces which state it may start from."""
+    article = access_article_for_review(request.user, article_id)
+    if decision not in DECISIONS:
+        raise Http404
+    form = (ScheduleForm if decision == "schedule" else NoteForm)(request.POST)
+    if not form.is_valid():
+        messages.error(
+            request, _("Please correct the form: %(errors)s") % {"errors": form.errors.as_text()}
+        )
+        return redirect("editorial:review", article_id=article.pk)
+    try:
+        DECISIONS[decision](article, request.user, form.cleaned_data)
+    except ActionRefused as exc:
+        messages.error(request, exc.messages[0])
+    else:
+        messages.success(request, _("Done."))
+    if decision in {"publish", "reject", "request_changes", "schedule"}:
+        return redirect("editorial:queue")
+    return redirect("editorial:review", article_id=article.pk)
+
+
+@login_required
+def audit(request):
+    if not can(request.user, "read_audit_log"):
+        raise Http404
+    return render(request, "editorial/audit.html", {"entries": queries.audit_log(limit=300)})

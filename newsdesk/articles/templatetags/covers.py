@@ -8,6 +8,7 @@ register = template.Library()
 SIZES = {
     "cover": "(min-width: 60rem) 56rem, 100vw",
     "teaser": "(min-width: 60rem) 20rem, (min-width: 40rem) 45vw, 100vw",
+    "lead": "(min-width: 72rem) 70rem, 100vw",
 }
 
 

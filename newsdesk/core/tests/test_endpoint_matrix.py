@@ -41,6 +41,14 @@ ENDPOINTS = {
     "/admin/articles/article/": (302, 302, 403, 200),
     "/admin/accounts/user/": (302, 302, 403, 200),
     "/healthz": (200, 200, 200, 200),
+    "/de/write/": (302, 200, 200, 200),
+    "/de/write/new/": (302, 200, 200, 200),
+    "/de/write/{draft}/": (302, 404, 200, 200),
+    "/de/write/999999/": (302, 404, 404, 404),
+    "/de/review/": (302, 404, 200, 200),
+    "/de/review/audit/": (302, 404, 200, 200),
+    "/de/review/{draft}/": (302, 404, 200, 200),
+    "/de/review/999999/": (302, 404, 404, 404),
 }
 
 
@@ -50,7 +58,7 @@ def content():
     tag = TagFactory(name="Rat", slug="rat")
     author = UserFactory(display_name="Matrix Author")
     article(slug="published-one", section=section, tags=[tag], author=author)
-    article(slug="a-draft", section=section, author=author, published=False)
+    return {"draft": article(slug="a-draft", section=section, author=author, published=False).pk}
 
 
 @pytest.mark.parametrize("role_index", range(4))
@@ -58,7 +66,7 @@ def test_every_endpoint_by_every_role(client, content, role_index):
     role = ROLES[role_index]
     if TRAITS[role] is not None:
         client.force_login(user_for(role))
-    got = {path: client.get(path).status_code for path in ENDPOINTS}
+    got = {path: client.get(path.format(**content)).status_code for path in ENDPOINTS}
     assert got == {path: codes[role_index] for path, codes in ENDPOINTS.items()}, role
 
 
@@ -73,8 +81,13 @@ def test_every_endpoint_by_every_role(client, content, role_index):
         }),
         (editorial_permissions, {
             "read_guidelines": (True, True, True, True),
+            "write": (False, True, True, True),
+            "edit_others": (False, False, True, True),
+            "review": (False, False, True, True),
             "publish": (False, False, True, True),
             "unpublish": (False, False, True, True),
+            "read_audit_log": (False, False, True, True),
+            "edit_guidelines": (False, False, False, True),
             "import": (False, False, False, True),
         }),
     ],

@@ -13,6 +13,8 @@ def run_check(env_extra: dict, tmp_path) -> subprocess.CompletedProcess:
         k: v
         for k, v in os.environ.items()
         if k not in {"DATABASE_URL", "REDIS_URL", "SITE_URL", "SECRET_KEY", "DEBUG", "EMAIL_URL"}
+        # set by the browser tests for Playwright; never part of a deployment
+        and k != "DJANGO_ALLOW_ASYNC_UNSAFE"
     }
     env.update({"NEWSDESK_VAR": str(tmp_path / "var"), **env_extra})
     return subprocess.run(
@@ -48,7 +50,7 @@ def test_plain_http_embedded_mode_is_reported_by_the_deploy_check(tmp_path):
 @pytest.mark.parametrize(
     ("env", "expected"),
     [
-        ({}, {"engine": "sqlite3", "cache": "FileBasedCache", "huey": "SqliteHuey", "https": False}),
+        ({}, {"engine": "sqlite3", "cache": "LockingFileCache", "huey": "SqliteHuey", "https": False}),
         (
             {"DATABASE_URL": "postgres://u@db:5432/n", "REDIS_URL": "redis://r:6379/1",
              "SITE_URL": "https://news.example.org"},
@@ -91,3 +93,20 @@ def test_secret_key_is_generated_once_into_var(tmp_path):
     )
     assert first.stdout == second.stdout and len(first.stdout.strip()) >= 50
     assert oct((tmp_path / "secret_key").stat().st_mode)[-3:] == "600"
+
+
+def test_embedded_cache_counts_atomically_across_processes(tmp_path):
+    """Four processes incrementing one counter 200 times each end at exactly 800."""
+    code = (
+        "import django,os;os.environ['DJANGO_SETTINGS_MODULE']='newsdesk.settings';django.setup()\n"
+        "from django.core.cache import cache\n"
+        "cache.add('n', 0, 300)\n"
+        "for _ in range(200): cache.incr('n')\n"
+    )
+    env = {**os.environ, "NEWSDESK_VAR": str(tmp_path)}
+    env.pop("REDIS_URL", None)
+    procs = [subprocess.Popen([sys.executable, "-c", code], env=env) for _ in range(4)]
+    assert all(p.wait(timeout=120) == 0 for p in procs)
+    read = "import django,os;os.environ['DJANGO_SETTINGS_MODULE']='newsdesk.settings';django.setup();from django.core.cache import cache;print(cache.get('n'))"
+    out = subprocess.run([sys.executable, "-c", read], env=env, capture_output=True, text=True)
+    assert out.stdout.strip() == "800"

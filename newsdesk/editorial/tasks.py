@@ -1,0 +1,31 @@
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, db_task
+
+from newsdesk.editorial.notifications import notify_author
+
+
+@db_task(retries=3, retry_delay=30)
+def after_transition_task(article_id: int, action: str, note: str) -> None:
+    """Side effects of a state change that may wait a moment: the index and the author's mail."""
+    from newsdesk.articles.models import Article
+    from newsdesk.editorial.actions import NOTIFIED
+
+    article = Article.objects.select_related("author").filter(pk=article_id).first()
+    if article is None:
+        return
+    try:
+        from newsdesk.discovery.near_duplicates import sync_article
+    except ImportError:  # pragma: no cover - the discovery app is being added
+        sync_article = None
+    if sync_article is not None:
+        sync_article(article)
+    if action in NOTIFIED:
+        notify_author(article=article, action=action, note=note)
+
+
+@db_periodic_task(crontab(minute="*"))
+def publish_due_task() -> None:
+    """Publishes scheduled articles on time, and those missed while no worker ran."""
+    from newsdesk.editorial.actions import publish_due_articles
+
+    publish_due_articles()
