@@ -10,7 +10,7 @@ from newsdesk.articles import cache_tags
 from newsdesk.articles.cover_art import generate_cover_art, palette_for
 from newsdesk.articles.images import make_renditions, save_generated_image
 from newsdesk.articles.languages import normalize_language
-from newsdesk.articles.markdown import plain_text, render_markdown
+from newsdesk.articles.markdown import clean_text, plain_text, render_markdown
 from newsdesk.articles.models import (
     BODY_MAX_BYTES,
     LEAD_MAX,
@@ -27,7 +27,8 @@ from newsdesk.articles.reading_time import count_words, reading_minutes
 def validate_content(*, title: str, lead: str, body: str, language: str) -> dict:
     """Checks what a writer typed; returns it cleaned or raises one ValidationError per field."""
     errors: dict[str, list[str]] = {}
-    title = (title or "").strip()
+    title, lead, body = (clean_text(t or "") for t in (title, lead, body))
+    title = title.strip()
     if not title:
         errors["title"] = [_("An article needs a title.")]
     elif len(title) > TITLE_MAX:

@@ -55,8 +55,13 @@ def _demote(match: re.Match) -> str:
     return f"<{match.group(1)}h{level}{match.group(3)}"
 
 
+def clean_text(text: str) -> str:
+    """Lone surrogates (from broken JSON or clipboards) become U+FFFD instead of crashing."""
+    return text.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+
+
 def render_markdown(source: str) -> str:
-    html = _md.render(source)
+    html = _md.render(clean_text(source))
     if "<h1>" in html:
         html = _HEADING.sub(_demote, html)
     html = _TABLE_ALIGN.sub(r'<\1 class="align-\2">', html)
@@ -73,4 +78,4 @@ def render_markdown(source: str) -> str:
 
 def plain_text(source: str) -> str:
     """The words of a Markdown text, for counting and summaries."""
-    return nh3.clean(_md.render(source), tags=set()).replace("&amp;", "&")
+    return nh3.clean(_md.render(clean_text(source)), tags=set()).replace("&amp;", "&")

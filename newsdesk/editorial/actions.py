@@ -90,11 +90,10 @@ def latest_guidelines() -> GuidelinesVersion | None:
     return GuidelinesVersion.objects.order_by("-number").first()
 
 
-@transaction.atomic
 def submit_article(*, article: Article, by, accepted_version: int | None) -> Article:
     """Sends an article to the editors. The contributor must accept the current guidelines;
-    the automated checks run first and a failure keeps the article where it is (the text is
-    saved either way)."""
+    the automated checks run first and are recorded even when they fail, and a failure keeps
+    the article where it is (its text is saved either way)."""
     current = latest_guidelines()
     if current is None or accepted_version != current.number:
         raise ActionRefused(
@@ -106,16 +105,17 @@ def submit_article(*, article: Article, by, accepted_version: int | None) -> Art
         raise ActionRefused(
             _("The automated checks found problems. Fix them and submit again."), code="checks"
         )
-    GuidelinesAcceptance.objects.create(user=by, version=current, article=article)
-    return _transition(
-        article=article,
-        action="submit",
-        by=by,
-        submitted_at=timezone.now(),
-        claimed_by=None,
-        claimed_at=None,
-        data={"guidelines_version": current.number, "check_report": report.pk},
-    )
+    with transaction.atomic():
+        GuidelinesAcceptance.objects.create(user=by, version=current, article=article)
+        return _transition(
+            article=article,
+            action="submit",
+            by=by,
+            submitted_at=timezone.now(),
+            claimed_by=None,
+            claimed_at=None,
+            data={"guidelines_version": current.number, "check_report": report.pk},
+        )
 
 
 @transaction.atomic

@@ -80,3 +80,8 @@ def test_plain_text_strips_markup():
     assert plain_text("## Title\n\n**bold** and [link](https://example.org)").split() == [
         "Title", "bold", "and", "link",
     ]  # fmt: skip
+
+
+def test_lone_surrogates_do_not_crash():
+    assert "\ufffd" in render_markdown("broken \ud800 text")
+    assert "\ufffd" in plain_text("broken \udfff text")

@@ -20,7 +20,7 @@ then read by an editor before it is published.
 
 ## How a submission is checked
 
-1. Length: a headline of 10 to 200 characters, a body of at least 150 words in paragraphs.
+1. Length: a headline of 10 to 200 characters, a body of at least 120 words in paragraphs.
 2. Language: the text is in the language you declare.
 3. Links: no link shorteners, no blocked domains, not more than a handful of links.
 4. Style: no headlines in capitals, no rows of exclamation marks, no advertising phrases.
@@ -58,7 +58,7 @@ und dann von der Redaktion gelesen, bevor sie erscheint.
 
 ## Wie eine Einreichung geprüft wird
 
-1. Länge: eine Überschrift mit 10 bis 200 Zeichen, ein Text mit mindestens 150 Wörtern in Absätzen.
+1. Länge: eine Überschrift mit 10 bis 200 Zeichen, ein Text mit mindestens 120 Wörtern in Absätzen.
 2. Sprache: Der Text ist in der Sprache verfasst, die Sie angeben.
 3. Links: keine Kurz-URLs, keine gesperrten Domains, nicht mehr als eine Handvoll Links.
 4. Stil: keine Überschriften in Großbuchstaben, keine Reihen von Ausrufezeichen, keine Werbefloskeln.

@@ -1,0 +1,151 @@
+"""The editorial screens through the test client: what contributors and editors see and do."""
+
+import pytest
+from django.core import mail
+
+from newsdesk.accounts.tests.factories import UserFactory
+from newsdesk.articles.models import Article
+from newsdesk.articles.tests.factories import SectionFactory, article
+from newsdesk.editorial import actions
+from newsdesk.editorial.tests.test_actions import GOOD_BODY
+
+pytestmark = pytest.mark.django_db(transaction=True)
+S = Article.Status
+
+
+@pytest.fixture
+def section():
+    return SectionFactory(name="Politik", slug="politik")
+
+
+def form_data(section, **overrides):
+    data = {
+        "title": "Stadtrat beschließt den Haushalt für 2027",
+        "lead": "Nach langer Debatte steht der Plan für das kommende Jahr fest.",
+        "body": GOOD_BODY,
+        "language": "de",
+        "kind": "news",
+        "section": section.pk,
+        "tags": "Haushalt, Stadtrat",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_a_contributor_writes_saves_and_submits(client, section):
+    writer = UserFactory()
+    client.force_login(writer)
+    response = client.post("/de/write/new/", form_data(section, intent="save"))
+    article = Article.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/de/write/{article.pk}/"
+    assert article.status == S.DRAFT and article.author == writer
+    page = client.get(f"/de/write/{article.pk}/").content.decode()
+    assert "Stadtrat beschließt" in page and "Vorschau" in page
+    response = client.post(
+        f"/de/write/{article.pk}/",
+        form_data(section, intent="submit", accept_guidelines="1", accepted="on"),
+    )
+    assert response.status_code == 302 and response["Location"] == "/de/write/"
+    article.refresh_from_db()
+    assert article.status == S.SUBMITTED
+    dashboard = client.get("/de/write/").content.decode()
+    assert "Eingereicht" in dashboard and "Zurückziehen" in dashboard
+
+
+def test_a_validation_error_keeps_every_word(client, section):
+    client.force_login(UserFactory())
+    response = client.post(
+        "/de/write/new/", form_data(section, title="", language="xx-nope", intent="save")
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Ihr Text ist noch da" in html
+    assert "Der Stadtrat von Neustadt hat am Dienstagabend" in html
+    assert "xx-nope" in html and Article.objects.count() == 0
+
+
+def test_failed_checks_keep_the_draft_and_explain(client, section):
+    client.force_login(UserFactory())
+    response = client.post(
+        "/de/write/new/",
+        form_data(section, body="Kurz.", intent="submit", accept_guidelines="1", accepted="on"),
+        follow=True,
+    )
+    html = response.content.decode()
+    article = Article.objects.get()
+    assert article.status == S.DRAFT and article.body == "Kurz."
+    assert "Die automatischen Prüfungen haben Probleme gefunden" in html
+    assert "Der Text ist zu kurz" in html
+
+
+def test_submitting_without_accepting_the_guidelines_is_refused(client, section):
+    client.force_login(UserFactory())
+    client.post("/de/write/new/", form_data(section, intent="submit", accept_guidelines="1"))
+    assert Article.objects.get().status == S.DRAFT
+
+
+def test_autosave_and_preview(client, section):
+    client.force_login(UserFactory())
+    result = client.post("/de/write/new/autosave/", form_data(section)).json()
+    assert result["saved"] and result["edit_url"] == f"/de/write/{result['id']}/"
+    again = client.post(
+        result["autosave_url"], form_data(section, title="Neuer Titel für den Rat")
+    ).json()
+    assert again["id"] == result["id"] and Article.objects.get().title == "Neuer Titel für den Rat"
+    preview = client.post("/de/write/preview/", {"body": "## Hallo\n\n<script>alert(1)</script>"})
+    assert preview.content.decode().startswith("<h2>Hallo</h2>")
+    assert "<script>" not in preview.content.decode()
+
+
+def test_an_editor_reviews_and_publishes(client, section):
+    editor = UserFactory(editor=True)
+    writer = UserFactory()
+    submitted = actions.submit_article(
+        article=article(
+            published=False, author=writer, body=GOOD_BODY, title="Ein guter Titel zum Rat"
+        ),
+        by=writer,
+        accepted_version=1,
+    )
+    client.force_login(editor)
+    queue = client.get("/de/review/").content.decode()
+    assert "Ein guter Titel zum Rat" in queue
+    page = client.get(f"/de/review/{submitted.pk}/").content.decode()
+    assert "Automatische Prüfungen" in page and "Zur Prüfung übernehmen" in page
+    client.post(f"/de/review/{submitted.pk}/claim/")
+    submitted.refresh_from_db()
+    assert submitted.claimed_by == editor
+    client.post(f"/de/review/{submitted.pk}/publish/", {"note": ""})
+    submitted.refresh_from_db()
+    assert submitted.status == S.PUBLISHED
+    assert client.get(submitted.get_absolute_url()).status_code == 200
+    assert mail.outbox[-1].subject.startswith("Veröffentlicht")
+    assert "publish" in client.get("/de/review/audit/").content.decode()
+
+
+def test_review_diff_is_escaped(client, section):
+    editor = UserFactory(editor=True)
+    a = article(published=False, body=GOOD_BODY)
+    from newsdesk.articles.actions import save_article
+
+    save_article(
+        article=a, author=a.author, editor=editor, title=a.title, language="de", section=a.section,
+        body=GOOD_BODY + "\n\n<img src=x onerror=alert(1)> neu",
+    )  # fmt: skip
+    client.force_login(editor)
+    html = client.get(f"/de/review/{a.pk}/").content.decode()
+    assert "&lt;img src=x onerror=alert(1)&gt; neu" in html
+    assert "<img src=x onerror" not in html
+
+
+def test_contributors_cannot_touch_others_articles_or_decide(client, section):
+    owner, other = UserFactory(), UserFactory()
+    a = article(published=False, author=owner, body=GOOD_BODY)
+    client.force_login(other)
+    assert client.get(f"/de/write/{a.pk}/").status_code == 404
+    assert client.post(f"/de/write/{a.pk}/", form_data(section, intent="save")).status_code == 404
+    assert client.post(f"/de/write/{a.pk}/autosave/", form_data(section)).status_code == 404
+    for decision in ("claim", "publish", "approve", "reject", "request_changes", "unpublish"):
+        assert client.post(f"/de/review/{a.pk}/{decision}/", {"note": "x"}).status_code == 404
+    a.refresh_from_db()
+    assert a.status == S.DRAFT and a.title != "Stadtrat beschließt den Haushalt für 2027"
