@@ -221,3 +221,7 @@ RSS_MB=$(helper peak-rss "$GRANIAN_CACHED" "$GRANIAN_UNCACHED")
   echo "BENCH article_uncached_rps $UNCACHED_RPS req/s"
   echo "BENCH web_worker_rss_mb $RSS_MB MB"
 } >&3
+
+# Submission checks and the near-duplicate index over 100,000 generated articles (its own
+# temporary instance; a minute or two).
+"$BIN/python" "$ROOT/bench/duplicates.py" >&3

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "newsdesk.accounts",
     "newsdesk.articles",
     "newsdesk.editorial",
+    "newsdesk.discovery",
 ]
 
 MIDDLEWARE = [
@@ -273,6 +274,11 @@ LOGGING = {
     # The huey consumer logs through its own handler; don't print each line twice.
     "loggers": {"huey": {"level": "INFO", "propagate": False}},
 }
+
+# Domains contributors may not link to (the submission checks fail on them), comma-separated.
+NEWSDESK_BLOCKED_DOMAINS = [
+    d.strip().lower() for d in os.environ.get("BLOCKED_DOMAINS", "").split(",") if d.strip()
+]
 
 SILENCED_SYSTEM_CHECKS: list[str] = []
 RATELIMIT_VIEW = "newsdesk.core.views.rate_limited"

@@ -169,7 +169,15 @@ def save_article(
         transaction.on_commit(lambda: enqueue_renditions(cover_id))
     if article.status == Article.Status.PUBLISHED:
         transaction.on_commit(lambda: cache_tags.purge_article(article, **old))
+    if content_changed and old:
+        transaction.on_commit(lambda: _reindex(article.pk))
     return article
+
+
+def _reindex(article_id: int) -> None:
+    from newsdesk.discovery.tasks import index_article_task
+
+    index_article_task(article_id)
 
 
 def _generate_cover(article: Article) -> Image:

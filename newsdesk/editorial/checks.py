@@ -668,6 +668,8 @@ def check_duplicates(text: str, exclude_ids: Iterable[int] = ()) -> CheckResult:
             "article_id": match.article.pk,
             "title": match.article.title,
             "url": match.article.get_absolute_url(),
+            # Another contributor's unpublished submission is named to editors only.
+            "public": match.article.status == match.article.Status.PUBLISHED,
             "similarity": round(float(match.similarity), 3),
             "containment": round(float(match.containment), 3),
             "passages": [str(passage) for passage in match.passages],
@@ -678,7 +680,8 @@ def check_duplicates(text: str, exclude_ids: Iterable[int] = ()) -> CheckResult:
         return check.passed(_("No similar articles found."), matches=[])
     closest = found[0]
     percent = round(closest.containment * 100)
-    values = {"title": closest.article.title, "percent": percent, "matches": matches}
+    title = matches[0]["title"] if matches[0]["public"] else _("an article under review")
+    values = {"title": title, "percent": percent, "matches": matches}
     if closest.containment >= DUPLICATE_THRESHOLD:
         message = _(
             "%(percent)d%% of the text also appears in “%(title)s”. Write it in your own words; quote briefly and link to the source."

@@ -1,6 +1,7 @@
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
+from newsdesk.discovery.tasks import index_article_task
 from newsdesk.editorial.notifications import notify_author
 
 
@@ -10,16 +11,9 @@ def after_transition_task(article_id: int, action: str, note: str) -> None:
     from newsdesk.articles.models import Article
     from newsdesk.editorial.actions import NOTIFIED
 
+    index_article_task(article_id)
     article = Article.objects.select_related("author").filter(pk=article_id).first()
-    if article is None:
-        return
-    try:
-        from newsdesk.discovery.near_duplicates import sync_article
-    except ImportError:  # pragma: no cover - the discovery app is being added
-        sync_article = None
-    if sync_article is not None:
-        sync_article(article)
-    if action in NOTIFIED:
+    if article is not None and action in NOTIFIED:
         notify_author(article=article, action=action, note=note)
 
 

@@ -242,7 +242,6 @@ def review(request, article_id):
         {
             "article": article,
             "report": report,
-            "duplicates": _duplicates(report),
             "diff": queries.revision_diff(article),
             "history": queries.contributor_history(article.author),
             "audit": queries.audit_log(article=article, limit=50),
@@ -250,15 +249,6 @@ def review(request, article_id):
             "schedule_form": ScheduleForm(),
         },
     )
-
-
-def _duplicates(report):
-    if report is None:
-        return []
-    for result in report.results:
-        if result.get("code") == "duplicates":
-            return result.get("details", {}).get("matches", [])
-    return []
 
 
 DECISIONS = {

@@ -57,6 +57,8 @@ def test_import_publishes_and_prints_the_public_path(tmp_path):
     assert article.author.display_name == "Petra Pohl" and article.author.role == "contributor"
     assert article.published_at.isoformat() == "2026-10-01T06:00:00+00:00"
     assert article.cover and article.cover.generated
+    # The automated checks ran and were recorded, without blocking the import.
+    assert article.check_reports.count() == 1
 
 
 def test_import_without_publish_makes_a_draft(tmp_path):

@@ -149,3 +149,17 @@ def test_contributors_cannot_touch_others_articles_or_decide(client, section):
         assert client.post(f"/de/review/{a.pk}/{decision}/", {"note": "x"}).status_code == 404
     a.refresh_from_db()
     assert a.status == S.DRAFT and a.title != "Stadtrat beschließt den Haushalt für 2027"
+
+
+def test_admins_publish_a_new_guidelines_version(client, guidelines):
+    admin = UserFactory(admin=True)
+    client.force_login(admin)
+    response = client.post(
+        "/admin/editorial/guidelinesversion/add/",
+        {"body_de": "## Neu\n\nNeue Regeln.", "body_en": "## New\n\nNew rules.", "note": "Neu"},
+    )
+    assert response.status_code == 302
+    assert actions.latest_guidelines().number == guidelines.number + 1
+    page = client.get("/de/guidelines/").content.decode()
+    assert "Neue Regeln." in page and "Version 2" in page
+    assert "New rules." in client.get("/en/guidelines/").content.decode()
