@@ -62,8 +62,8 @@ def unique_article_slug(title: str, *, exclude_pk: int | None = None) -> str:
 
 
 def get_or_create_section(name: str) -> Section:
-    name = name.strip()
-    slug = slugify(name) or "section"
+    name = name.strip()[: Section._meta.get_field("name").max_length]
+    slug = slugify(name)[: Section._meta.get_field("slug").max_length] or "section"
     section = (
         Section.objects.filter(name__iexact=name).first()
         or Section.objects.filter(slug=slug).first()

@@ -108,7 +108,7 @@ def _author(value: str) -> User:
     if "@" in value:
         user = User.objects.filter(email__iexact=value).first()
         if user is None:
-            user = User.objects.create_user(value, None, display_name=value.split("@")[0])
+            user = User.objects.create_user(value, None, display_name=value.split("@")[0][:80])
             user.set_unusable_password()
             user.save(update_fields=["password"])
         return user

@@ -138,8 +138,16 @@ def claim_submission(*, article: Article, editor, force: bool = False) -> Articl
 
 @transaction.atomic
 def release_submission(*, article: Article, editor) -> Article:
+    """Gives up one's own claim; another editor's claim can only be taken over (and logged)."""
+    current = Article.objects.select_for_update().get(pk=article.pk)
+    if current.claimed_by_id and current.claimed_by_id != editor.pk:
+        raise ActionRefused(
+            _("%(name)s is already reviewing this submission.")
+            % {"name": current.claimed_by.display_name},
+            code="claimed",
+        )
     return _transition(
-        article=article, action="release", by=editor, claimed_by=None, claimed_at=None
+        article=current, action="release", by=editor, claimed_by=None, claimed_at=None
     )
 
 

@@ -104,8 +104,19 @@ def dashboard(request):
     )
 
 
+def _submit_rate(request):
+    # Only submitting is limited; saving a draft is what autosave does all the time.
+    return SUBMIT_RATE if request.POST.get("intent") == "submit" else None
+
+
 @login_required
-@ratelimit(key="user", rate=SUBMIT_RATE, method="POST", block=True, group="editorial-submit")
+@ratelimit(
+    key="user",
+    rate=lambda g, r: _submit_rate(r),
+    method="POST",
+    block=True,
+    group="editorial-submit",
+)
 def edit(request, article_id=None):
     """The editor: save a draft, run the checks, or submit. Whatever happens, the text typed is
     either saved or shown again."""

@@ -21,3 +21,17 @@ class UserFactory(factory.django.DjangoModelFactory):
     def saved(obj, create, extracted, **kwargs):
         if create:
             obj.save()
+
+
+# The roles every permission matrix is written for, in its column order.
+ROLES = ("anonymous", "contributor", "editor", "admin")
+_TRAITS = {"contributor": {}, "editor": {"editor": True}, "admin": {"admin": True}}
+
+
+def user_for_role(role: str, **fields):
+    """A user of `role` (AnonymousUser for "anonymous")."""
+    from django.contrib.auth.models import AnonymousUser
+
+    if role == "anonymous":
+        return AnonymousUser()
+    return UserFactory(**_TRAITS[role], **fields)

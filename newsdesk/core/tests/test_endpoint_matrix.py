@@ -5,24 +5,12 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.http import Http404
 
-from newsdesk.accounts.tests.factories import UserFactory
+from newsdesk.accounts.tests.factories import ROLES, UserFactory, user_for_role
 from newsdesk.articles import permissions as article_permissions
 from newsdesk.articles.tests.factories import SectionFactory, TagFactory, article
 from newsdesk.editorial import permissions as editorial_permissions
 
 pytestmark = pytest.mark.django_db
-
-ROLES = ("anonymous", "contributor", "editor", "admin")
-TRAITS = {
-    "anonymous": None,
-    "contributor": {},
-    "editor": {"editor": True},
-    "admin": {"admin": True},
-}
-
-
-def user_for(role):
-    return AnonymousUser() if TRAITS[role] is None else UserFactory(**TRAITS[role])
 
 
 # path -> expected status for anonymous, contributor, editor, admin
@@ -64,8 +52,8 @@ def content():
 @pytest.mark.parametrize("role_index", range(4))
 def test_every_endpoint_by_every_role(client, content, role_index):
     role = ROLES[role_index]
-    if TRAITS[role] is not None:
-        client.force_login(user_for(role))
+    if role != "anonymous":
+        client.force_login(user_for_role(role))
     got = {path: client.get(path.format(**content)).status_code for path in ENDPOINTS}
     assert got == {path: codes[role_index] for path, codes in ENDPOINTS.items()}, role
 
@@ -93,7 +81,7 @@ def test_every_endpoint_by_every_role(client, content, role_index):
     ],
 )  # fmt: skip
 def test_permission_tables(module, expected):
-    users = [user_for(role) for role in ROLES]
+    users = [user_for_role(role) for role in ROLES]
     got = {action: tuple(module.can(u, action) for u in users) for action in expected}
     assert got == expected
     assert set(module.PERMISSIONS) == set(expected)

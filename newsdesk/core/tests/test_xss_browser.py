@@ -196,7 +196,7 @@ def one_line_sample(payloads: list[str]) -> list[str]:
     return TEXT_VECTORS + short[::STRIDE]
 
 
-def _normalized(text: str) -> str:
+def normalized(text: str) -> str:
     return " ".join(text.split())
 
 
@@ -285,7 +285,7 @@ class MarkdownSanitisingTests:
 # --- in a browser ---------------------------------------------------------------------------
 
 
-def _png() -> bytes:
+def png_bytes() -> bytes:
     out = io.BytesIO()
     PILImage.new("RGB", (200, 200), (40, 90, 160)).save(out, "PNG")
     return out.getvalue()
@@ -297,7 +297,7 @@ def publish_payloads(payloads: list[str]) -> tuple[list[str], dict[str, str]]:
     Returns the paths of every page that shows them, and the h1 a reader must see on the
     pages whose heading is a payload (article titles, author names).
     """
-    png = _png()
+    png = png_bytes()
     sample = one_line_sample(payloads)
     n = len(sample)
     sections = [get_or_create_section(p[:80]) for p in sample[:: max(1, n // 8)] if p[:80].strip()]
@@ -354,7 +354,7 @@ class UntrustedTextInBrowserTests:
         paths, headings = publish_payloads(xss_payloads())
         tab = open_page(bypass_csp=True)
         page = tab.page
-        dialogs = _trap_dialogs(page)
+        dialogs = trap_dialogs(page)
         findings, calls, not_found, misshown = {}, {}, [], {}
         for path in paths:
             response = page.goto(path)
@@ -366,7 +366,7 @@ class UntrustedTextInBrowserTests:
                 findings[path] = seen["found"]
             if seen["trapped"]:
                 calls[path] = seen["trapped"]
-            if path in headings and _normalized(seen["h1"]) != _normalized(headings[path]):
+            if path in headings and normalized(seen["h1"]) != normalized(headings[path]):
                 misshown[path] = (headings[path], seen["h1"])
 
         assert not_found == []
@@ -392,7 +392,7 @@ class UntrustedTextInBrowserTests:
                 ),
             )
             page = context.new_page()
-            dialogs = _trap_dialogs(page)
+            dialogs = trap_dialogs(page)
             page.goto("http://oracle.test/")
             seen = page.evaluate(INSPECT)
         finally:
@@ -427,7 +427,7 @@ INJECTED = """<!doctype html><html><head><meta http-equiv=" Refresh" content="60
 </body></html>"""
 
 
-def _trap_dialogs(page) -> list[str]:
+def trap_dialogs(page) -> list[str]:
     """Trap alert/confirm/prompt/print before any page script runs; record real dialogs."""
     page.context.add_init_script(TRAP_DIALOGS)
     dialogs = []

@@ -73,6 +73,14 @@
             form.dataset.autosaveUrl = result.autosave_url;
             form.action = result.edit_url;
             history.replaceState(null, "", result.edit_url);
+            // The browser copy of a new article moves to the article's own key.
+            var newKey = key.replace(/-new$/, "-" + result.id);
+            try {
+              var kept = localStorage.getItem(key);
+              if (kept !== null) localStorage.setItem(newKey, kept);
+              localStorage.removeItem(key);
+            } catch (e) { /* storage disabled */ }
+            key = form.dataset.draftKey = newKey;
           }
         } else {
           say(form.dataset.notSavedLabel || "Not saved yet: see the marked fields.");
