@@ -47,6 +47,7 @@ install_missing() {
   local pkgs=()
   command -v wrk >/dev/null || pkgs+=(wrk)
   [[ -n $(find_nginx) ]] || pkgs+=(nginx)
+  [[ -x /usr/sbin/smtp-sink ]] || pkgs+=(postfix)
   ((${#pkgs[@]})) || return 0
   local sudo=()
   if [[ $(id -u) != 0 ]]; then
@@ -64,6 +65,9 @@ install_missing() {
       pkgs[i]=nginx-light
     fi
   done
+  # postfix only for its smtp-sink: install it without setting up a mail server.
+  echo "postfix postfix/main_mailer_type select No configuration" |
+    "${sudo[@]}" debconf-set-selections
   "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive \
     apt-get install -y -qq --no-install-recommends "${pkgs[@]}"
 }
@@ -225,3 +229,6 @@ RSS_MB=$(helper peak-rss "$GRANIAN_CACHED" "$GRANIAN_UNCACHED")
 # Submission checks and the near-duplicate index over 100,000 generated articles (its own
 # temporary instance; a minute or two).
 "$BIN/python" "$ROOT/bench/duplicates.py" >&3
+
+# Newsletter delivery: 100,000 subscribers, two send_issue workers, Postfix's smtp-sink.
+"$BIN/python" "$ROOT/bench/newsletter.py" >&3

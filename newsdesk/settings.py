@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "newsdesk.articles",
     "newsdesk.editorial",
     "newsdesk.discovery",
+    "newsdesk.newsletter",
 ]
 
 MIDDLEWARE = [

@@ -18,5 +18,7 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("account/", include("newsdesk.accounts.urls")),
     path("", include("newsdesk.editorial.urls")),
+    path("newsletters/compose/", include("newsdesk.newsletter.compose_urls")),
+    path("newsletters/", include("newsdesk.newsletter.urls")),
     path("", include("newsdesk.articles.urls")),
 )

@@ -9,6 +9,7 @@ from newsdesk.articles.cache_tags import tags_for_articles
 from newsdesk.articles.models import Section, Tag
 from newsdesk.articles.reading_time import reading_time_label
 from newsdesk.core.page_cache import cache_page_with
+from newsdesk.newsletter.queries import signup_box
 
 # Teasers per list page.
 PAGE_SIZE = 20
@@ -27,7 +28,11 @@ def home(request):
         (section, articles[:HOME_PER_SECTION])
         for section, articles in sorted(by_section.items(), key=lambda kv: kv[0].position)
     ]
-    response = render(request, "articles/home.html", {"top": latest[:5], "sections": sections})
+    response = render(
+        request,
+        "articles/home.html",
+        {"top": latest[:5], "sections": sections, "newsletter_box": signup_box(language=language)},
+    )
     return cache_page_with(response, {f"home:{language}"} | tags_for_articles(latest))
 
 
@@ -88,6 +93,7 @@ def detail(request, slug):
             "related": related,
             "translations": queries.translations_of(article),
             "reading_time": reading_time_label(article.reading_minutes, article.language),
+            "newsletter_box": signup_box(language=article.language, section_id=article.section_id),
         },
     )
     tags = {f"section:{article.section_id}"} | tags_for_articles([article, *related])
