@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from newsdesk.articles.models import Article, Image, Revision, Section, Tag
+from newsdesk.core.admin_bases import ReadOnlyInline
 
 
 @admin.register(Section)
@@ -15,15 +16,9 @@ class TagAdmin(admin.ModelAdmin):
     search_fields = ["name"]
 
 
-class RevisionInline(admin.TabularInline):
+class RevisionInline(ReadOnlyInline):
     model = Revision
     fields = ["number", "title", "created_by", "created_at", "note"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Article)

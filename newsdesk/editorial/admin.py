@@ -3,6 +3,7 @@ from django.db import transaction
 from django.db.models import Max
 
 from newsdesk.core import page_cache
+from newsdesk.core.admin_bases import ReadOnlyAdmin
 from newsdesk.editorial.models import AuditEntry, CheckReport, GuidelinesVersion
 
 
@@ -31,17 +32,6 @@ class GuidelinesVersionAdmin(admin.ModelAdmin):
         obj.created_by = request.user
         super().save_model(request, obj, form, change)
         transaction.on_commit(lambda: page_cache.purge({"guidelines"}))
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(AuditEntry)

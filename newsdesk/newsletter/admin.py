@@ -4,6 +4,8 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from newsdesk.core import page_cache
+from newsdesk.core.admin_bases import ReadOnlyAdmin as BaseReadOnlyAdmin
+from newsdesk.core.admin_bases import ReadOnlyInline
 from newsdesk.newsletter.models import Issue, IssueArticle, Newsletter, Subscriber, Subscription
 from newsdesk.newsletter.permissions import can
 
@@ -73,7 +75,9 @@ class NewsletterAdmin(admin.ModelAdmin):
         transaction.on_commit(page_cache.clear)
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(BaseReadOnlyAdmin):
+    """Viewable by those the newsletter permission table allows."""
+
     permission = "compose"
 
     def has_module_permission(self, request):
@@ -82,28 +86,10 @@ class ReadOnlyAdmin(admin.ModelAdmin):
     def has_view_permission(self, request, obj=None):
         return can(request.user, self.permission)
 
-    def has_add_permission(self, request, obj=None):
-        return False
 
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class SubscriptionInline(admin.TabularInline):
+class SubscriptionInline(ReadOnlyInline):
     model = Subscription
     fields = ["newsletter", "status", "confirmed_at", "confirmed_ip", "consent_version"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class SuppressedFilter(admin.SimpleListFilter):
@@ -138,18 +124,9 @@ class SubscriberAdmin(ReadOnlyAdmin):
         return obj.suppressed_at is not None
 
 
-class IssueArticleInline(admin.TabularInline):
+class IssueArticleInline(ReadOnlyInline):
     model = IssueArticle
     fields = ["position", "article"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Issue)
