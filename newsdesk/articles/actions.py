@@ -33,10 +33,9 @@ def validate_content(*, title: str, lead: str, body: str, language: str) -> dict
         errors["title"] = [_("An article needs a title.")]
     elif len(title) > TITLE_MAX:
         errors["title"] = [_("The title is longer than %(n)d characters.") % {"n": TITLE_MAX}]
-    lead = (lead or "").strip()
+    lead = lead.strip()
     if len(lead) > LEAD_MAX:
         errors["lead"] = [_("The lead is longer than %(n)d characters.") % {"n": LEAD_MAX}]
-    body = body or ""
     if len(body.encode("utf-8", "surrogatepass")) > BODY_MAX_BYTES:
         errors["body"] = [_("The body is larger than 1 MB. Split it into several articles.")]
     elif not body.strip():

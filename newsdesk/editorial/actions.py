@@ -24,7 +24,6 @@ from newsdesk.editorial.models import (
 )
 
 S = Article.Status
-OPEN_SUBMISSION = {S.SUBMITTED, S.IN_REVIEW, S.CHANGES_REQUESTED, S.APPROVED, S.SCHEDULED}
 # The states a contributor may still edit their text in.
 EDITABLE_BY_AUTHOR = {S.DRAFT, S.CHANGES_REQUESTED, S.WITHDRAWN}
 # action: (states it may start from, state it ends in)

@@ -48,9 +48,3 @@ def access_article_for_review(user, article_id) -> Article:
     if not can(user, "review"):
         raise Http404("No such article")
     return _get(article_id)
-
-
-def access_article_for_publishing(user, article_id) -> Article:
-    if not can(user, "publish"):
-        raise Http404("No such article")
-    return _get(article_id)

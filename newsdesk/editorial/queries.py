@@ -7,7 +7,6 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from newsdesk.articles.models import Article, Revision
-from newsdesk.editorial.actions import OPEN_SUBMISSION
 from newsdesk.editorial.models import AuditEntry, CheckReport
 
 S = Article.Status
@@ -36,10 +35,6 @@ def review_queue(*, section=None, language="", kind="", older_than_days=None) ->
     if older_than_days:
         qs = qs.filter(submitted_at__lte=timezone.now() - dt.timedelta(days=older_than_days))
     return qs.order_by("submitted_at", "pk")
-
-
-def other_open_submissions() -> QuerySet[Article]:
-    return Article.objects.filter(status__in=OPEN_SUBMISSION)
 
 
 def latest_check_report(article: Article) -> CheckReport | None:
