@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "newsdesk.editorial",
     "newsdesk.discovery",
     "newsdesk.newsletter",
+    "newsdesk.reports",
 ]
 
 MIDDLEWARE = [

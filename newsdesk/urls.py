@@ -20,5 +20,7 @@ urlpatterns += i18n_patterns(
     path("", include("newsdesk.editorial.urls")),
     path("newsletters/compose/", include("newsdesk.newsletter.compose_urls")),
     path("newsletters/", include("newsdesk.newsletter.urls")),
+    path("search/", include("newsdesk.discovery.urls")),
+    path("reports/", include("newsdesk.reports.urls")),
     path("", include("newsdesk.articles.urls")),
 )

@@ -33,3 +33,28 @@ class DuplicateBand(models.Model):
 
     def __str__(self):
         return f"article {self.article_id} band {self.band}"
+
+
+class ArticleVector(models.Model):
+    """An article's stored embedding for related articles, computed in the background on publish.
+
+    Written only by `discovery.related`. `model` names the backend and model that made the
+    vector, so that vectors of another model are never compared with it.
+    """
+
+    article = models.OneToOneField(
+        "articles.Article", on_delete=models.CASCADE, related_name="related_vector"
+    )
+    model = models.CharField(max_length=60)
+    # `dim` float32 values, little-endian, L2-normalised.
+    vector = models.BinaryField()
+    dim = models.PositiveSmallIntegerField()
+    # SHA-256 of the embedded text: unchanged text is not embedded again.
+    text_hash = models.CharField(max_length=64)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["model"])]
+
+    def __str__(self):
+        return f"{self.model} vector of article {self.article_id}"
