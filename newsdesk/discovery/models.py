@@ -51,6 +51,9 @@ class ArticleVector(models.Model):
     dim = models.PositiveSmallIntegerField()
     # SHA-256 of the embedded text: unchanged text is not embedded again.
     text_hash = models.CharField(max_length=64)
+    # The nearest articles found when the vector was stored, best first: [[article_id, score], ...].
+    # Filtered through visible_articles() when shown, so takedowns apply at once.
+    neighbours = models.JSONField(default=list, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

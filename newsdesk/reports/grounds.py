@@ -1,0 +1,16 @@
+"""The grounds on which an article can be reported and taken down.
+
+Shared by the report forms (reports app) and the takedown notice (editorial app, articles' 451
+page), so that a ground has one name and one label everywhere.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Ground(models.TextChoices):
+    COPYRIGHT = "copyright", _("Copyright infringement")
+    DEFAMATION = "defamation", _("Defamation")
+    PRIVACY = "privacy", _("Privacy violation")
+    HATE = "hate", _("Hate or violence")
+    SPAM = "spam", _("Spam")
