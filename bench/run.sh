@@ -232,3 +232,10 @@ RSS_MB=$(helper peak-rss "$GRANIAN_CACHED" "$GRANIAN_UNCACHED")
 
 # Newsletter delivery: 100,000 subscribers, two send_issue workers, Postfix's smtp-sink.
 "$BIN/python" "$ROOT/bench/newsletter.py" >&3
+
+# Search over 100,000 generated articles, SQLite FTS5 and PostgreSQL full-text search.
+"$BIN/python" "$ROOT/bench/search.py" >&3
+
+# Related articles: precision@5 of both backends on the evaluation set, and the work done at
+# publish against 100,000 stored vectors.
+"$BIN/python" "$ROOT/bench/related.py" >&3

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "allauth",
     "allauth.account",
     "axes",
@@ -281,6 +282,20 @@ LOGGING = {
 NEWSDESK_BLOCKED_DOMAINS = [
     d.strip().lower() for d in os.environ.get("BLOCKED_DOMAINS", "").split(",") if d.strip()
 ]
+
+# --- reports (notice and takedown, see newsdesk/reports/) ------------------------------------
+# Mail to this address is filed as a report (`newsdesk ingest_mail`, reports/mail.py).
+REPORTS_EMAIL = os.environ.get("REPORTS_EMAIL", f"reports@{SITE_HOST}").lower()
+# Attachments of mailed reports: outside MEDIA_ROOT and static, only ever downloaded by editors.
+REPORTS_ATTACHMENTS_DIR = VAR_DIR / "report-attachments"
+REPORTS_ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+REPORTS_ATTACHMENTS_MAX_TOTAL_BYTES = 25 * 1024 * 1024
+REPORTS_ATTACHMENTS_MAX_COUNT = 10
+# Weekdays after a counter-notice before an editor may restore (unless the reporter went to court).
+REPORTS_COUNTER_NOTICE_WAIT_DAYS = int(os.environ.get("REPORTS_COUNTER_NOTICE_WAIT_DAYS", "10"))
+# Contributors with this many upheld copyright takedowns may no longer submit (editorial/actions.py).
+REPEAT_INFRINGER_LIMIT = int(os.environ.get("REPEAT_INFRINGER_LIMIT", "3"))
+INBOUND_MAIL_HANDLERS = ["newsdesk.newsletter.bounces.handle", "newsdesk.reports.mail.handle"]
 
 SILENCED_SYSTEM_CHECKS: list[str] = []
 RATELIMIT_VIEW = "newsdesk.core.views.rate_limited"

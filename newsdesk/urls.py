@@ -5,9 +5,18 @@ from django.http import HttpResponse
 from django.urls import include, path, re_path
 from django.views.static import serve
 
+from newsdesk.articles import feeds, sitemaps
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", lambda request: HttpResponse("ok", content_type="text/plain")),
+    # For crawlers and feed readers: one URL each, whatever the interface language.
+    path("robots.txt", sitemaps.robots_txt, name="robots_txt"),
+    path("sitemap.xml", sitemaps.sitemap_index, name="sitemap_index"),
+    path("sitemap-<slug:section>.xml", sitemaps.sitemap_section, name="sitemap_section"),
+    path("news-sitemap.xml", sitemaps.news_sitemap, name="news_sitemap"),
+    path("feed.rss", feeds.site_rss, name="site_feed_rss"),
+    path("feed.atom", feeds.site_atom, name="site_feed_atom"),
 ]
 if settings.SERVE_MEDIA:
     # Production puts nginx in front of /media/; the embedded mode serves it from here.

@@ -4,9 +4,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=.venv/bin
+# Two processes by default (pytest-xdist): CI machines have two cores. TEST_WORKERS=0 runs inline.
+XDIST=(-n "${TEST_WORKERS:-2}")
 
 echo "== tests on SQLite"
-DATABASE_URL= "$BIN/pytest" newsdesk "$@"
+DATABASE_URL= "$BIN/pytest" "${XDIST[@]}" newsdesk "$@"
 
 pg_url="${DATABASE_URL:-}"
 if [[ "$pg_url" != postgres* && "${CI:-}" == "true" ]]; then
@@ -14,5 +16,5 @@ if [[ "$pg_url" != postgres* && "${CI:-}" == "true" ]]; then
 fi
 if [[ "$pg_url" == postgres* ]]; then
   echo "== database-backed tests on PostgreSQL ($pg_url)"
-  DATABASE_URL="$pg_url" "$BIN/pytest" newsdesk -m "not browser" "$@"
+  DATABASE_URL="$pg_url" "$BIN/pytest" "${XDIST[@]}" newsdesk -m "not browser" "$@"
 fi

@@ -9,8 +9,13 @@ def update_profile(*, user: User, display_name: str, bio: str) -> User:
     user.display_name = display_name.strip()
     user.bio = bio.strip()
     user.full_clean(exclude=["password"])
+    name_changed = User.objects.filter(pk=user.pk).exclude(display_name=user.display_name).exists()
     user.save(update_fields=["display_name", "bio"])
     transaction.on_commit(lambda: purge_author_pages(user))
+    if name_changed:
+        from newsdesk.discovery.tasks import reindex_author_task
+
+        transaction.on_commit(lambda: reindex_author_task(user.pk))
     return user
 
 

@@ -1,12 +1,21 @@
 from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
 
 from newsdesk.accounts.actions import purge_author_pages, set_role
 from newsdesk.accounts.models import User
+from newsdesk.editorial.queries import upheld_copyright_takedowns, with_upheld_copyright_takedowns
 
 
 @admin.register(User)
 class UserAdmin(admin.ModelAdmin):
-    list_display = ["email", "display_name", "role", "is_active", "date_joined"]
+    list_display = [
+        "email",
+        "display_name",
+        "role",
+        "is_active",
+        "date_joined",
+        "copyright_takedowns",
+    ]
     list_filter = ["role", "is_active"]
     search_fields = ["email", "display_name"]
     fields = [
@@ -18,9 +27,23 @@ class UserAdmin(admin.ModelAdmin):
         "is_active",
         "date_joined",
         "last_login",
+        "copyright_takedowns",
     ]
-    readonly_fields = ["date_joined", "last_login", "role"]
+    readonly_fields = ["date_joined", "last_login", "role", "copyright_takedowns"]
     actions = ["make_contributor", "make_editor", "make_admin"]
+
+    def get_queryset(self, request):
+        # One subquery for the whole list instead of a count per row.
+        return with_upheld_copyright_takedowns(super().get_queryset(request))
+
+    @admin.display(
+        description=_("Upheld copyright takedowns"), ordering="upheld_copyright_takedowns"
+    )
+    def copyright_takedowns(self, obj) -> int:
+        """Articles down for copyright (editorial.queries); at REPEAT_INFRINGER_LIMIT the user
+        may not submit."""
+        annotated = getattr(obj, "upheld_copyright_takedowns", None)
+        return annotated if annotated is not None else upheld_copyright_takedowns(obj)
 
     def _set(self, request, queryset, role):
         for user in queryset:

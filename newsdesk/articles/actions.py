@@ -168,7 +168,8 @@ def save_article(
         transaction.on_commit(lambda: enqueue_renditions(cover_id))
     if article.status == Article.Status.PUBLISHED:
         transaction.on_commit(lambda: cache_tags.purge_article(article, **old))
-    if content_changed and old:
+    if old:
+        # Not only the text: section, tags, kind and language are search filters too.
         transaction.on_commit(lambda: _reindex(article.pk))
     return article
 

@@ -1,8 +1,8 @@
 """Which cached pages show an article (see core/page_cache.py for the mechanism).
 
 Every list page is tagged with the list it is (`section:3`, `home:de`, ...) and with each article
-on it; an article page is tagged with itself, the articles in its related block and its section
-(whose membership decides that block). A change to an article purges its own tags and the lists
+on it; an article page is tagged with itself, the articles in its related block, its section and
+its tags (whose membership decides that block) and all its language versions (the switcher). A change to an article purges its own tags and the lists
 it enters or leaves.
 """
 
@@ -32,6 +32,9 @@ def tags_for_change(article, *, old_section_id=None, old_tag_ids=(), old_languag
         tags.add(f"section:{old_section_id}")
     if old_language:
         tags.add(f"home:{old_language}")
+    if article.translation_of_id:
+        # The original's page (and through it its other translations) lists this version.
+        tags.add(article_tag(article.translation_of_id))
     return tags
 
 

@@ -27,6 +27,31 @@ def article_for_reading(slug: str) -> Article:
         raise Http404("No such article") from None
 
 
+def article_or_takedown_notice(slug: str) -> tuple[Article, dict | None]:
+    """The visible article with the slug, or a taken-down one with its public notice (its page
+    answers 451); anything else is not found."""
+    try:
+        return article_for_reading(slug), None
+    except Http404:
+        pass
+    from newsdesk.editorial.queries import takedown_notice
+
+    taken_down = Article.objects.filter(slug=slug, status=Article.Status.TAKEN_DOWN).first()
+    notice = takedown_notice(taken_down) if taken_down is not None else None
+    if notice is None:
+        raise Http404("No such article")
+    return taken_down, notice
+
+
+def translation_family_ids(article: Article) -> set[int]:
+    """Ids of every language version of the article, visible or not: its page is tagged with
+    them, so that taking one down or restoring it refreshes the others' language switchers."""
+    root = article.translation_of_id or article.pk
+    return set(
+        Article.objects.filter(Q(pk=root) | Q(translation_of=root)).values_list("pk", flat=True)
+    )
+
+
 def latest_articles(*, language: str, limit: int = 40) -> list[Article]:
     return list(for_language(visible_articles(), language).order_by("-published_at")[:limit])
 

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
@@ -5,10 +6,11 @@ from django.views.decorators.http import require_safe
 
 from newsdesk.accounts.models import User
 from newsdesk.articles import queries
-from newsdesk.articles.cache_tags import tags_for_articles
+from newsdesk.articles.cache_tags import article_tag, tags_for_articles
 from newsdesk.articles.models import Section, Tag
 from newsdesk.articles.reading_time import reading_time_label
 from newsdesk.core.page_cache import cache_page_with
+from newsdesk.discovery.related import related_for
 from newsdesk.newsletter.queries import signup_box
 
 # Teasers per list page.
@@ -80,21 +82,39 @@ def author(request, slug):
 
 @require_safe
 def detail(request, slug):
-    article = queries.article_for_reading(slug)
+    article, notice = queries.article_or_takedown_notice(slug)
     if translation.get_language() != article.ui_language:
         # One URL per article: its chrome is in the article's language.
         return redirect(article.get_absolute_url(), permanent=True)
-    related = queries.related_articles(article)
+    if notice is not None:
+        return unavailable(request, notice)
+    related = related_for(article, language=translation.get_language())
+    translations = queries.translations_of(article)
     response = render(
         request,
         "articles/detail.html",
         {
             "article": article,
             "related": related,
-            "translations": queries.translations_of(article),
+            "translations": translations,
             "reading_time": reading_time_label(article.reading_minutes, article.language),
             "newsletter_box": signup_box(language=article.language, section_id=article.section_id),
         },
     )
-    tags = {f"section:{article.section_id}"} | tags_for_articles([article, *related])
-    return cache_page_with(response, tags)
+    return cache_page_with(response, _detail_tags(article, related))
+
+
+def _detail_tags(article, related) -> set[str]:
+    # The related block is chosen by section and shared tags, the language switcher from the
+    # article's translations: a change to any of those articles must refresh this page.
+    tags = {f"section:{article.section_id}"} | {f"tag:{t.pk}" for t in article.tags.all()}
+    tags |= {article_tag(pk) for pk in queries.translation_family_ids(article)}
+    return tags | tags_for_articles([article, *related])
+
+
+def unavailable(request, notice: dict):
+    """RFC 7725: 451 with the notice, and a Link naming who blocks it (this site). Not stored in
+    the page cache (it keeps only 200s), so a restore shows the article at once."""
+    response = render(request, "articles/unavailable.html", {"notice": notice}, status=451)
+    response["Link"] = f'<{settings.SITE_URL}/>; rel="blocked-by"'
+    return response

@@ -46,7 +46,8 @@ class ArticleVector(models.Model):
         "articles.Article", on_delete=models.CASCADE, related_name="related_vector"
     )
     model = models.CharField(max_length=60)
-    # `dim` float32 values, little-endian, L2-normalised.
+    # Dense models: `dim` float32 values, little-endian, L2-normalised. tfidf-v1 (sparse): `dim`
+    # int32 bucket ids, then `dim` float32 weights.
     vector = models.BinaryField()
     dim = models.PositiveSmallIntegerField()
     # SHA-256 of the embedded text: unchanged text is not embedded again.

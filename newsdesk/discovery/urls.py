@@ -1,4 +1,8 @@
 from django.urls import path
 
+from newsdesk.discovery import views
+
 app_name = "discovery"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.search, name="search"),
+]

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from newsdesk.articles import cache_tags
 from newsdesk.articles.models import Article
@@ -22,6 +24,8 @@ from newsdesk.editorial.models import (
     GuidelinesAcceptance,
     GuidelinesVersion,
 )
+from newsdesk.editorial.permissions import can
+from newsdesk.reports.grounds import Ground
 
 S = Article.Status
 # The states a contributor may still edit their text in.
@@ -44,8 +48,16 @@ TRANSITIONS: dict[str, tuple[set, str]] = {
     "take_down": ({S.PUBLISHED}, S.TAKEN_DOWN),
     "restore": ({S.TAKEN_DOWN}, S.PUBLISHED),
 }
-# Decisions the contributor hears about by email.
+# Decisions the contributor hears about by email. Not take_down/restore: the reports app tells
+# the author itself, with the notice's content and the counter-notice link.
 NOTIFIED = {"request_changes", "approve", "schedule", "publish", "reject", "unpublish"}
+# Upheld copyright takedowns (editorial.queries.upheld_copyright_takedowns) that suspend a
+# contributor from submitting; settings.REPEAT_INFRINGER_LIMIT overrides it.
+REPEAT_INFRINGER_LIMIT = 3
+
+
+def repeat_infringer_limit() -> int:
+    return int(getattr(settings, "REPEAT_INFRINGER_LIMIT", REPEAT_INFRINGER_LIMIT))
 
 
 def _transition(
@@ -93,6 +105,7 @@ def submit_article(*, article: Article, by, accepted_version: int | None) -> Art
     """Sends an article to the editors. The contributor must accept the current guidelines;
     the automated checks run first and are recorded even when they fail, and a failure keeps
     the article where it is (its text is saved either way)."""
+    _refuse_repeat_infringer(article.author)
     current = latest_guidelines()
     if current is None or accepted_version != current.number:
         raise ActionRefused(
@@ -114,6 +127,24 @@ def submit_article(*, article: Article, by, accepted_version: int | None) -> Art
             claimed_by=None,
             claimed_at=None,
             data={"guidelines_version": current.number, "check_report": report.pk},
+        )
+
+
+def _refuse_repeat_infringer(author) -> None:
+    from newsdesk.editorial.queries import upheld_copyright_takedowns
+
+    count = upheld_copyright_takedowns(author)
+    if count >= repeat_infringer_limit():
+        raise ActionRefused(
+            ngettext(
+                "Submitting is suspended for this account: %(count)s of its articles was taken "
+                "down for copyright infringement. Your drafts are kept; please contact the editors.",
+                "Submitting is suspended for this account: %(count)s of its articles were taken "
+                "down for copyright infringement. Your drafts are kept; please contact the editors.",
+                count,
+            )
+            % {"count": count},
+            code="repeat_infringer",
         )
 
 
@@ -210,6 +241,41 @@ def withdraw_submission(*, article: Article, by) -> Article:
 def unpublish_article(*, article: Article, by, note: str = "") -> Article:
     """Withdraws a published article from every public place at once."""
     return _transition(article=article, action="unpublish", by=by, note=note.strip())
+
+
+def _require_editor(user) -> None:
+    # Takedowns are legal decisions: editors and admins only, whoever calls the action.
+    if user is None or not can(user, "take_down"):
+        raise ActionRefused(_("Only editors can do this."), code="permission")
+
+
+@transaction.atomic
+def take_down_article(
+    *, article: Article, editor, ground: str, case: str = "", note: str = ""
+) -> Article:
+    """Removes a published article from every public place at once on a report's `ground`
+    (a newsdesk.reports.grounds.Ground value); its URL answers 451 with a notice naming the
+    ground, the date and `case`. The author is not mailed from here: the reports app tells them,
+    with the notice and the counter-notice link."""
+    _require_editor(editor)
+    if ground not in Ground.values:
+        raise ActionRefused(_("Choose the ground of the takedown."), code="ground")
+    return _transition(
+        article=article,
+        action="take_down",
+        by=editor,
+        note=note.strip(),
+        data={"ground": Ground(ground).value, "case": case.strip()},
+    )
+
+
+@transaction.atomic
+def restore_article(*, article: Article, editor, case: str = "", note: str = "") -> Article:
+    """Publishes a taken-down article again, everywhere at once (its publication time is kept)."""
+    _require_editor(editor)
+    return _transition(
+        article=article, action="restore", by=editor, note=note.strip(), data={"case": case.strip()}
+    )
 
 
 def publish_due_articles(*, now: dt.datetime | None = None) -> list[int]:

@@ -16,6 +16,7 @@ PERMISSIONS = {
     "review": {EDITOR, ADMIN},
     "publish": {EDITOR, ADMIN},
     "unpublish": {EDITOR, ADMIN},
+    "take_down": {EDITOR, ADMIN},
     "read_audit_log": {EDITOR, ADMIN},
     "edit_guidelines": {ADMIN},
     "import": {ADMIN},

@@ -3,8 +3,11 @@
 import datetime as dt
 import difflib
 
-from django.db.models import QuerySet
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Value
+from django.db.models.fields.json import KT
+from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from newsdesk.articles.models import Article, Revision
 from newsdesk.editorial.models import AuditEntry, CheckReport
@@ -48,10 +51,29 @@ def latest_requests(article: Article) -> list[AuditEntry]:
 
 
 def audit_log(*, article: Article | None = None, limit: int = 200) -> list[AuditEntry]:
+    """The newest entries, each with `details`: (label, value) pairs of its data worth showing."""
     qs = AuditEntry.objects.select_related("actor", "article")
     if article is not None:
         qs = qs.filter(article=article)
-    return list(qs.order_by("-created_at", "-id")[:limit])
+    entries = list(qs.order_by("-created_at", "-id")[:limit])
+    for entry in entries:
+        entry.details = audit_details(entry)
+    return entries
+
+
+def audit_details(entry: AuditEntry) -> list[tuple[str, str]]:
+    """The takedown ground and case number of a take_down/restore entry, labelled."""
+    from newsdesk.reports.grounds import Ground
+
+    data = entry.data if isinstance(entry.data, dict) else {}
+    details = []
+    if data.get("ground"):
+        ground = str(data["ground"])
+        label = Ground(ground).label if ground in Ground.values else ground
+        details.append((_("Ground"), label))
+    if data.get("case"):
+        details.append((_("Case"), str(data["case"])))
+    return details
 
 
 def contributor_history(author) -> dict:
@@ -89,3 +111,79 @@ def revision_diff(article: Article) -> dict | None:
                     }
                 )
     return {"old": old, "new": new, "rows": rows}
+
+
+def _latest_takedown(article_ref) -> QuerySet[AuditEntry]:
+    return AuditEntry.objects.filter(article=article_ref, action="take_down").order_by(
+        "-created_at", "-id"
+    )
+
+
+def takedown_notice(article: Article) -> dict | None:
+    """What the public may know about a taken-down article (its 451 page): the ground, when,
+    and the case number. Never the reporter, the note or the article's text."""
+    if article.status != S.TAKEN_DOWN:
+        return None
+    entry = _latest_takedown(article).only("created_at", "data").first()
+    if entry is None:
+        return None
+    from newsdesk.reports.grounds import Ground
+
+    ground = str(entry.data.get("ground", ""))
+    return {
+        "ground": ground,
+        "ground_label": Ground(ground).label if ground in Ground.values else ground,
+        "date": entry.created_at,
+        "case": str(entry.data.get("case", "")),
+    }
+
+
+def _upheld_copyright_articles() -> QuerySet[Article]:
+    """Articles taken down for copyright that are still down.
+
+    "Upheld" means: the article's state is TAKEN_DOWN and its latest takedown named the ground
+    copyright. A restore (after a counter-notice, or a mistaken takedown) ends it, and so does a
+    later takedown on another ground; an article counts once however often it was taken down.
+    """
+    from newsdesk.reports.grounds import Ground
+
+    latest_ground = Subquery(
+        _latest_takedown(OuterRef("pk")).annotate(ground=KT("data__ground")).values("ground")[:1]
+    )
+    return (
+        Article.objects.filter(status=S.TAKEN_DOWN)
+        .annotate(latest_ground=latest_ground)
+        .filter(latest_ground=Ground.COPYRIGHT.value)
+    )
+
+
+def upheld_copyright_takedowns(user) -> int:
+    """How many of `user`'s articles are down for copyright (see _upheld_copyright_articles)."""
+    if user is None or user.pk is None:
+        return 0
+    return _upheld_copyright_articles().filter(author=user).count()
+
+
+def with_upheld_copyright_takedowns(users: QuerySet) -> QuerySet:
+    """`users` annotated with `upheld_copyright_takedowns`, in one query (admin lists)."""
+    per_author = (
+        _upheld_copyright_articles()
+        .filter(author=OuterRef("pk"))
+        .order_by()
+        .values("author")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return users.annotate(
+        upheld_copyright_takedowns=Coalesce(
+            Subquery(per_author, output_field=IntegerField()), Value(0)
+        )
+    )
+
+
+def submission_suspension(user) -> dict | None:
+    """Why `user` may not submit right now (repeat infringer), or None."""
+    from newsdesk.editorial.actions import repeat_infringer_limit
+
+    count, limit = upheld_copyright_takedowns(user), repeat_infringer_limit()
+    return {"count": count, "limit": limit} if count >= limit else None

@@ -100,6 +100,7 @@ def dashboard(request):
             "drafts": [a for a in articles if a.status in actions.EDITABLE_BY_AUTHOR],
             "others": [a for a in articles if a.status not in actions.EDITABLE_BY_AUTHOR],
             "requests": {a.pk: queries.latest_requests(a) for a in articles},
+            "suspension": queries.submission_suspension(request.user),
         },
     )
 

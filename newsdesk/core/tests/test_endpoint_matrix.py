@@ -9,6 +9,9 @@ from newsdesk.accounts.tests.factories import ROLES, UserFactory, user_for_role
 from newsdesk.articles import permissions as article_permissions
 from newsdesk.articles.tests.factories import SectionFactory, TagFactory, article
 from newsdesk.editorial import permissions as editorial_permissions
+from newsdesk.reports import actions as report_actions
+from newsdesk.reports import attachments as report_attachments
+from newsdesk.reports import permissions as report_permissions
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +25,21 @@ ENDPOINTS = {
     "/de/sections/politik/": (200, 200, 200, 200),
     "/de/tags/rat/": (200, 200, 200, 200),
     "/de/authors/matrix-author/": (200, 200, 200, 200),
+    "/de/articles/taken/": (451, 451, 451, 451),
     "/de/guidelines/": (200, 200, 200, 200),
+    "/de/search/?q=rat": (200, 200, 200, 200),
+    "/de/search/?q=rat&section=politik&kind=news&page=2": (200, 200, 200, 200),
+    "/feed.rss": (200, 200, 200, 200),
+    "/feed.atom": (200, 200, 200, 200),
+    "/de/feed.atom": (200, 200, 200, 200),
+    "/de/sections/politik/feed.rss": (200, 200, 200, 200),
+    "/de/tags/rat/feed.atom": (200, 200, 200, 200),
+    "/de/authors/matrix-author/feed.rss": (200, 200, 200, 200),
+    "/de/sections/nowhere/feed.rss": (404, 404, 404, 404),
+    "/sitemap.xml": (200, 200, 200, 200),
+    "/sitemap-articles.xml": (200, 200, 200, 200),
+    "/news-sitemap.xml": (200, 200, 200, 200),
+    "/robots.txt": (200, 200, 200, 200),
     "/de/account/profile/": (302, 200, 200, 200),
     "/de/account/outbox/": (302, 403, 403, 200),
     "/admin/": (302, 302, 200, 200),
@@ -37,6 +54,23 @@ ENDPOINTS = {
     "/de/review/audit/": (302, 404, 200, 200),
     "/de/review/{draft}/": (302, 404, 200, 200),
     "/de/review/999999/": (302, 404, 404, 404),
+    "/de/reports/new/?article=published-one": (200, 200, 200, 200),
+    "/de/reports/new/?article=published-one&ground=copyright": (200, 200, 200, 200),
+    "/de/reports/new/?article=a-draft": (404, 404, 404, 404),
+    "/de/reports/transparency/": (200, 200, 200, 200),
+    "/de/reports/queue/": (302, 404, 200, 200),
+    "/de/reports/queue/?unassigned=on&ground=spam": (302, 404, 200, 200),
+    "/de/reports/case/{case}/": (302, 404, 200, 200),
+    "/de/reports/case/R-1999-000000/": (302, 404, 404, 404),
+    "/de/reports/case/{case}/files/{attachment}/": (302, 404, 200, 200),
+    "/de/reports/case/{case}/files/999999/": (302, 404, 404, 404),
+    "/de/reports/status/{case}/{token}/": (200, 200, 200, 200),
+    "/de/reports/status/{case}/{wrong_token}/": (404, 404, 404, 404),
+    "/de/reports/status/R-1999-000000/{token}/": (404, 404, 404, 404),
+    "/de/reports/counter-notice/{taken_case}/": (302, 404, 404, 404),
+    "/admin/reports/report/": (302, 302, 403, 200),
+    "/admin/reports/report/{report_pk}/change/": (302, 302, 403, 200),
+    "/admin/reports/reportevent/": (302, 302, 403, 200),
 }
 
 
@@ -45,8 +79,85 @@ def content():
     section = SectionFactory(name="Politik", slug="politik")
     tag = TagFactory(name="Rat", slug="rat")
     author = UserFactory(display_name="Matrix Author")
-    article(slug="published-one", section=section, tags=[tag], author=author)
-    return {"draft": article(slug="a-draft", section=section, author=author, published=False).pk}
+    published = article(slug="published-one", section=section, tags=[tag], author=author)
+    draft = article(slug="a-draft", section=section, author=author, published=False)
+    return {"draft": draft.pk, **reports_on(published, article(slug="taken", author=author))}
+
+
+def reports_on(published, taken) -> dict:
+    """A report on `published` with an attachment, and one that took `taken` down."""
+    report, token = report_actions.file_report(
+        article=published, ground="spam", fields={"explanation": "Ads"}, language="de"
+    )
+    report_attachments.store(
+        report, [report_attachments.IncomingFile("a.html", "text/html", b"<p>x</p>")]
+    )
+    attachment = report.attachments.get()
+    other, _token = report_actions.file_report(
+        article=taken, ground="copyright", fields={"work": "Mine"}, language="de"
+    )
+    report_actions.take_down(report=other, editor=UserFactory(editor=True))
+    return {
+        "case": report.case_number,
+        "report_pk": report.pk,
+        "token": token,
+        "wrong_token": token[::-1],
+        "attachment": attachment.pk,
+        "taken_case": other.case_number,
+    }
+
+
+@pytest.fixture(autouse=True)
+def _report_files(settings, tmp_path):
+    settings.REPORTS_ATTACHMENTS_DIR = tmp_path / "report-attachments"
+
+
+# Report actions (POST), by role: the status code, then whether the report left "new".
+REPORT_ACTIONS = {
+    "/de/reports/case/{case}/ask/": ((302, 404, 302, 302), (False, False, True, True)),
+    "/de/reports/case/{case}/reject/": ((302, 404, 302, 302), (False, False, True, True)),
+    "/de/reports/case/{case}/take_down/": ((302, 404, 302, 302), (False, False, True, True)),
+    "/de/reports/case/{case}/restore/": ((302, 404, 302, 302), (False, False, False, False)),
+    "/de/reports/case/{case}/no_such_decision/": ((302, 404, 404, 404), (False,) * 4),
+    "/de/reports/case/{case}/assign/": ((302, 404, 302, 302), (False,) * 4),
+    # Without the text or the confirmation: the status page again, with the form's errors.
+    "/de/reports/status/{case}/{token}/reply/": ((400, 400, 400, 400), (False,) * 4),
+    "/de/reports/status/{case}/{token}/court/": ((400, 400, 400, 400), (False,) * 4),
+    "/de/reports/status/{case}/{wrong_token}/reply/": ((404, 404, 404, 404), (False,) * 4),
+    "/de/reports/counter-notice/{taken_case}/": ((302, 404, 404, 404), (False,) * 4),
+}
+
+
+@pytest.mark.parametrize("role_index", range(4))
+@pytest.mark.parametrize("path", list(REPORT_ACTIONS))
+def test_every_report_action_by_every_role(client, content, role_index, path):
+    from newsdesk.reports.models import Report
+
+    role = ROLES[role_index]
+    if role != "anonymous":
+        client.force_login(user_for_role(role))
+    response = client.post(path.format(**content), {"note": "Why?", "article": "nope"})
+    codes, moved = REPORT_ACTIONS[path]
+    assert response.status_code == codes[role_index], role
+    if role == "anonymous" and response.status_code == 302 and "/status/" not in path:
+        assert "/accounts/login/" in response["Location"]
+    state = Report.objects.get(case_number=content["case"]).state
+    assert (state != "new") == moved[role_index], (role, state)
+
+
+@pytest.mark.parametrize("role_index", range(4))
+def test_anyone_can_file_a_report(client, content, role_index):
+    from newsdesk.reports.models import Report
+
+    role = ROLES[role_index]
+    if role != "anonymous":
+        client.force_login(user_for_role(role))
+    response = client.post(
+        "/de/reports/new/?article=published-one&ground=spam",
+        {"explanation": "Werbung", "reporter_email": "r@example.org"},
+    )
+    assert response.status_code == 200
+    assert Report.objects.filter(reporter_email="r@example.org").count() == 1
 
 
 @pytest.mark.parametrize("role_index", range(4))
@@ -74,9 +185,18 @@ def test_every_endpoint_by_every_role(client, content, role_index):
             "review": (False, False, True, True),
             "publish": (False, False, True, True),
             "unpublish": (False, False, True, True),
+            "take_down": (False, False, True, True),
             "read_audit_log": (False, False, True, True),
             "edit_guidelines": (False, False, False, True),
             "import": (False, False, False, True),
+        }),
+        (report_permissions, {
+            "file_report": (True, True, True, True),
+            "read_transparency": (True, True, True, True),
+            "file_counter_notice": (False, True, True, True),
+            "triage": (False, False, True, True),
+            "decide": (False, False, True, True),
+            "download_attachments": (False, False, True, True),
         }),
     ],
 )  # fmt: skip

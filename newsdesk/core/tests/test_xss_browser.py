@@ -112,6 +112,8 @@ SCAN_DOM = """() => {
     const FORBIDDEN = new Set(["iframe", "object", "embed", "base", "frame", "frameset",
         "applet", "portal", "script"]);
     const BAD_SCHEME = /^(javascript|vbscript|data):/;
+    // Structured data (JSON-LD) is a data block browsers never execute; it must still parse.
+    const isJson = text => { try { JSON.parse(text); return true; } catch (e) { return false; } };
     // What browsers ignore or strip around and inside a URL's scheme.
     const squash = value => value.replace(/[\\u0000-\\u0020\\u007f-\\u00a0\\u1680\\u2000-\\u200f\\u2028-\\u202f\\u205f-\\u206f\\u3000\\ufeff]/g, "").toLowerCase();
     const where = el => el.outerHTML.slice(0, 160);
@@ -119,9 +121,11 @@ SCAN_DOM = """() => {
     for (const el of [document.documentElement, ...document.querySelectorAll("*")]) {
         const tag = el.localName.toLowerCase();
         if (FORBIDDEN.has(tag)) {
-            const own = tag === "script" && el.src
+            const own = tag === "script" && ((el.src
                 && new URL(el.src).origin === location.origin
-                && new URL(el.src).pathname.startsWith("/static/");
+                && new URL(el.src).pathname.startsWith("/static/"))
+                || (el.type === "application/ld+json" && !el.src
+                    && el.parentElement === document.head && isJson(el.textContent)));
             if (!own) found.push(`<${tag}> element: ${where(el)}`);
         }
         if (tag === "meta" && squash(el.getAttribute("http-equiv") || "") === "refresh") {

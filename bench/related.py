@@ -1,0 +1,267 @@
+"""Related-articles benchmark: quality of both backends, and the work done at publish.
+
+    .venv/bin/python bench/related.py
+
+Prints on stdout (everything else goes to stderr):
+
+    BENCH related_precision_at_5_tfidf               share of same-topic articles among the 5
+    BENCH related_precision_at_5_embedding           nearest of each article (itself excluded)
+    BENCH related_precision_at_5_crosslang_tfidf     the same, ranking only the articles in the
+    BENCH related_precision_at_5_crosslang_embedding other language than the article's
+    BENCH related_compute_ms                         median of 20 publishes (see below)
+
+Precision is measured on bench/related_eval (240 generated articles, 10 topics, 12 German and 12
+English per topic, no translations), with the backends' own vectors and index classes, on plain
+objects. related_compute_ms is discovery.related.update_article() for a newly published article
+with title, lead and 1,500+ characters of body, in an embedded instance holding 100,000 stored
+embedding vectors (random unit vectors: embedding 100,000 texts would take hours): reading the
+article, embedding its text, storing the vector, bringing the worker's vector cache up to date,
+the neighbour search over all 100,000, and storing the neighbours in its row and theirs. The
+model is loaded and the cache filled by one publish beforehand (not reported).
+
+Runs in a private temp directory (SQLite, removed at the end; BENCH_KEEP=1 keeps it) whatever
+NEWSDESK_VAR or DATABASE_URL say. Knobs, for experiments only: BENCH_RELATED_VECTORS (100000),
+BENCH_RELATED_RUNS (20),
+BENCH_RELATED_PRECISION (1; 0 skips the precision part).
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+VECTORS = int(os.environ.get("BENCH_RELATED_VECTORS", "100000"))
+RUNS = int(os.environ.get("BENCH_RELATED_RUNS", "20"))
+PRECISION = os.environ.get("BENCH_RELATED_PRECISION", "1") == "1"
+# Rows inserted per transaction.
+BATCH = 5000
+K = 5
+# For comparison only (stderr): the embedding time with this much of the body.
+SHORT_BODY = 500
+
+VAR = tempfile.mkdtemp(prefix="newsdesk-bench-related-")
+for name in ("DATABASE_URL", "REDIS_URL", "HUEY_IMMEDIATE", "PAGE_CACHE"):
+    os.environ.pop(name, None)
+os.environ.update(
+    NEWSDESK_VAR=VAR,
+    DEBUG="0",
+    DJANGO_SETTINGS_MODULE="newsdesk.settings",
+    SECRET_KEY="bench-only-" + "x" * 50,
+    RELATED_BACKEND="embedding",
+)
+sys.path[:0] = [str(ROOT), str(ROOT / "bench" / "related_eval")]
+
+import django  # noqa: E402
+
+django.setup()
+
+import numpy as np  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connections, transaction  # noqa: E402
+from django.utils import timezone  # noqa: E402
+from generate import corpus  # noqa: E402
+
+from newsdesk.accounts.models import User  # noqa: E402
+from newsdesk.articles.models import Article, Section  # noqa: E402
+from newsdesk.discovery.models import ArticleVector  # noqa: E402
+from newsdesk.discovery.related import update_article  # noqa: E402
+from newsdesk.discovery.related.backends import (  # noqa: E402
+    BODY_CHARS,
+    EmbeddingBackend,
+    TfidfBackend,
+    text_of,
+)
+from newsdesk.discovery.related.index import DenseIndex, SparseIndex, cache_for  # noqa: E402
+
+
+def log(message: str) -> None:
+    print(f"bench related: {message}", file=sys.stderr, flush=True)
+
+
+def precision_at_5(backend, articles: list[dict]) -> tuple[float, float]:
+    """(all candidates, other-language candidates only): mean share of the K best-scoring
+    candidates that are on the article's topic. Ties (TF-IDF scores of 0) are broken in a
+    seeded random order, not by position in the corpus (which is sorted by topic)."""
+    texts = [text_of(title=a["title"], lead=a["lead"], body=a["body"]) for a in articles]
+    start = time.perf_counter()
+    vectors = backend.vectorize(texts, [a["language"] for a in articles])
+    log(f"{backend.name}: {len(texts)} texts vectorised in {time.perf_counter() - start:.1f} s")
+    index = SparseIndex() if backend.sparse else DenseIndex()
+    for a, vector in zip(articles, vectors, strict=True):
+        index.upsert(a["id"], vector)
+    by_id = {a["id"]: a for a in articles}
+    tiebreak = np.random.default_rng(7).permutation(len(articles))
+    overall, crosslang = [], []
+    for a, vector in zip(articles, vectors, strict=True):
+        scores = np.asarray(index.scores(vector), dtype=np.float64)
+        ids = index.ids[: len(scores)]
+        candidates = [i for i in np.lexsort((tiebreak, -scores)) if ids[i] != a["id"]]
+        hits = [by_id[int(ids[i])] for i in candidates]
+        other = [h for h in hits if h["language"] != a["language"]]
+        overall.append(sum(h["topic"] == a["topic"] for h in hits[:K]) / K)
+        crosslang.append(sum(h["topic"] == a["topic"] for h in other[:K]) / K)
+    return float(np.mean(overall)), float(np.mean(crosslang))
+
+
+def insert_vectors() -> None:
+    """VECTORS published articles, each with a stored random unit vector (no neighbours)."""
+    author = User.objects.create_user(email="bench@example.org", display_name="Bench")
+    section = Section.objects.create(name="Bench", slug="bench")
+    rng = np.random.default_rng(1)
+    now = timezone.now()
+    for first in range(0, VECTORS, BATCH):
+        count = min(BATCH, VECTORS - first)
+        vectors = rng.standard_normal((count, 384)).astype(np.float32)
+        vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+        with transaction.atomic():
+            created = Article.objects.bulk_create(
+                Article(
+                    title=f"Article {first + i}",
+                    slug=f"article-{first + i}",
+                    body="Text.",
+                    language="de" if i % 2 else "en",
+                    section=section,
+                    author=author,
+                    status=Article.Status.PUBLISHED,
+                    published_at=now,
+                )
+                for i in range(count)
+            )
+            ArticleVector.objects.bulk_create(
+                ArticleVector(
+                    article=article,
+                    model=EmbeddingBackend.name,
+                    vector=vector.astype("<f4").tobytes(),
+                    dim=384,
+                    text_hash="0" * 64,
+                )
+                for article, vector in zip(created, vectors, strict=True)
+            )
+        if (first + count) % 20000 == 0:
+            log(f"{first + count} vectors stored")
+
+
+def new_articles(articles: list[dict], count: int) -> list[Article]:
+    """Published articles with a body of 1,500+ characters, made of several eval articles."""
+    author = User.objects.get(email="bench@example.org")
+    section = Section.objects.get(slug="bench")
+    made = []
+    for n in range(count):
+        parts = [articles[(n * 7 + j * 31) % len(articles)] for j in range(4)]
+        language = parts[0]["language"]
+        same = [p for p in articles if p["language"] == language]
+        body = "\n\n".join(same[(n * 11 + j * 17) % len(same)]["body"] for j in range(4))
+        made.append(
+            Article.objects.create(
+                title=parts[0]["title"],
+                slug=f"new-{n}",
+                lead=parts[0]["lead"],
+                body=body,
+                language=language,
+                section=section,
+                author=author,
+                status=Article.Status.PUBLISHED,
+                published_at=timezone.now(),
+            )
+        )
+    return made
+
+
+def publish_timings(fresh: list[Article]) -> tuple[list[float], list[float]]:
+    """Wall-clock and CPU milliseconds of update_article() for each article. On a busy
+    machine the wall clock also counts waiting for a core; the CPU time does not (the model
+    runs on one thread, EMBEDDING_THREADS)."""
+    timings, cpu = [], []
+    for article in fresh:
+        start, start_cpu = time.perf_counter(), time.process_time()
+        status = update_article(article.pk)
+        timings.append((time.perf_counter() - start) * 1000)
+        cpu.append((time.process_time() - start_cpu) * 1000)
+        assert status == "embedded", status
+    return timings, cpu
+
+
+def parts(fresh: list[Article]) -> tuple[list[float], list[float], list[float]]:
+    """Where the time goes: embedding alone, neighbour search alone (cache up to date), and
+    embedding with only SHORT_BODY characters of the body, for comparison."""
+    backend = EmbeddingBackend()
+    embed_ms, search_ms, short_ms = [], [], []
+    for article in fresh:
+        text = text_of(title=article.title, lead=article.lead, body=article.body)
+        start = time.perf_counter()
+        vector = backend.vectorize([text], [article.language])[0]
+        embed_ms.append((time.perf_counter() - start) * 1000)
+        short = text_of(title=article.title, lead=article.lead, body=article.body[:SHORT_BODY])
+        start = time.perf_counter()
+        backend.vectorize([short], [article.language])
+        short_ms.append((time.perf_counter() - start) * 1000)
+        start = time.perf_counter()
+        cache_for(backend).nearest(vector, limit=20, exclude={article.pk})
+        search_ms.append((time.perf_counter() - start) * 1000)
+    return embed_ms, search_ms, short_ms
+
+
+def main() -> None:
+    articles = corpus()
+    if PRECISION:
+        report_precision(articles)
+    report_compute(articles)
+
+
+def report_precision(articles: list[dict]) -> None:
+    log(f"evaluation set: {len(articles)} articles, {len({a['topic'] for a in articles})} topics")
+    results = {}
+    for backend in (TfidfBackend(), EmbeddingBackend()):
+        results[backend.name] = precision_at_5(backend, articles)
+        log(f"{backend.name}: precision@5 (all, cross-language) {results[backend.name]}")
+    tfidf, embedding = results[TfidfBackend.name], results[EmbeddingBackend.name]
+    print(f"BENCH related_precision_at_5_tfidf {tfidf[0]:.3f} ratio", flush=True)
+    print(f"BENCH related_precision_at_5_embedding {embedding[0]:.3f} ratio", flush=True)
+    print(f"BENCH related_precision_at_5_crosslang_tfidf {tfidf[1]:.3f} ratio", flush=True)
+    print(f"BENCH related_precision_at_5_crosslang_embedding {embedding[1]:.3f} ratio", flush=True)
+
+
+def report_compute(articles: list[dict]) -> None:
+
+    log(f"instance in {VAR}; {VECTORS} stored vectors, {RUNS} publishes")
+    call_command("migrate", "--noinput", verbosity=0)
+    start = time.perf_counter()
+    insert_vectors()
+    log(f"{VECTORS} articles and vectors stored in {time.perf_counter() - start:.1f} s")
+    fresh = new_articles(articles, RUNS + 1)
+    lengths = [len(text_of(title=a.title, lead=a.lead, body=a.body)) for a in fresh]
+    log(f"embedded texts: {min(lengths)}-{max(lengths)} characters")
+    start = time.perf_counter()
+    publish_timings(fresh[:1])  # loads the model and fills the cache: not reported
+    log(
+        f"first publish (model load, cache of {VECTORS} filled): "
+        f"{time.perf_counter() - start:.1f} s"
+    )
+    timings, cpu = publish_timings(fresh[1:])
+    embed_ms, search_ms, short_ms = parts(fresh[1:6])
+    log(
+        f"publish: median {np.median(timings):.0f} ms, p95 {np.percentile(timings, 95):.0f} ms, "
+        f"CPU time median {np.median(cpu):.0f} ms, load average {os.getloadavg()[0]:.1f}; "
+        f"of which embedding median {np.median(embed_ms):.0f} ms, neighbour search over "
+        f"{VECTORS} median {np.median(search_ms):.1f} ms (5 articles); embedding with "
+        f"{SHORT_BODY} characters of body instead of {BODY_CHARS}: {np.median(short_ms):.0f} ms"
+    )
+    log(f"peak RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024} MB")
+    print(f"BENCH related_compute_ms {np.median(timings):.0f} ms", flush=True)
+
+
+if __name__ == "__main__":
+    try:
+        main()
+    finally:
+        connections.close_all()
+        if os.environ.get("BENCH_KEEP") == "1":
+            log(f"kept {VAR}")
+        else:
+            shutil.rmtree(VAR, ignore_errors=True)

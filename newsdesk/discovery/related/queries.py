@@ -1,0 +1,43 @@
+"""Reads: the related articles of an article page. Cheap: stored neighbours, no model loaded."""
+
+from __future__ import annotations
+
+from django.db.models import Q
+
+from newsdesk.articles.models import Article
+from newsdesk.articles.queries import RELATED_LIMIT, related_articles, visible_articles
+from newsdesk.discovery.models import ArticleVector
+from newsdesk.discovery.related.backends import current_backend
+
+
+def related_for(article: Article, *, language: str, limit: int = RELATED_LIMIT) -> list[Article]:
+    """Articles close in content to `article`, in any language, those in `language` first.
+
+    Never the article itself, its translations, or anything the public may not see. When the
+    stored neighbours are too few (a new site, a vector not computed yet), the tag and section
+    ranking fills up the list.
+    """
+    stored = (
+        ArticleVector.objects.filter(article_id=article.pk, model=current_backend().name)
+        .values_list("neighbours", flat=True)
+        .first()
+    ) or []
+    order = [entry[0] for entry in stored]
+    found = {}
+    if order:
+        # The family of family_of(), in the same query: the article page stays one query cheaper.
+        root = article.translation_of_id or article.pk
+        family = Q(pk__in={article.pk, root}) | Q(translation_of=root)
+        found = visible_articles().exclude(family).in_bulk(order)
+    ranked = [found[pk] for pk in order if pk in found]
+    ranked = sorted(ranked, key=lambda a: not _speaks(a, language))[:limit]
+    if len(ranked) < limit:
+        chosen = {a.pk for a in ranked}
+        extra = related_articles(article, limit=limit + len(chosen))
+        ranked += [a for a in extra if a.pk not in chosen][: limit - len(ranked)]
+    return ranked
+
+
+def _speaks(article: Article, language: str) -> bool:
+    primary = (language or "").split("-")[0].lower()
+    return article.language.split("-")[0].lower() == primary

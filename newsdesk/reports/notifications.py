@@ -1,0 +1,131 @@
+"""Mail about reports: to the reporter in the language they filed in, to the author in their
+article's language. Plain text only, so nothing a reporter wrote is ever rendered as HTML.
+
+The author's takedown notice carries what the notice says (ground, work, passage, the
+original's location), never who sent it or how to reach them.
+"""
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from newsdesk.reports import tokens
+
+
+def status_url(report) -> str:
+    with translation.override(report.language):
+        path = reverse(
+            "reports:status", args=[report.case_number, tokens.token_for(report.token_nonce)]
+        )
+    return settings.SITE_URL + path
+
+
+def counter_notice_url(report) -> str:
+    with translation.override(report.article.ui_language):
+        return settings.SITE_URL + reverse("reports:counter_notice", args=[report.case_number])
+
+
+def _send(*, to: str, language: str, subject: str, template: str, context: dict) -> None:
+    if not to:
+        return  # a mailed report without a usable sender address
+    with translation.override(language):
+        body = render_to_string(f"reports/email/{template}.txt", context)
+        subject = subject % context
+    # Subjects are one line: a title with a newline must not add headers.
+    send_mail(" ".join(subject.split())[:200], body, None, [to])
+
+
+def _reporter_context(report) -> dict:
+    return {
+        "report": report,
+        "case": report.case_number,
+        "article": report.article,
+        "status_url": status_url(report),
+        "wait_days": settings.REPORTS_COUNTER_NOTICE_WAIT_DAYS,
+    }
+
+
+def confirm_filing(report) -> None:
+    with translation.override(report.language):
+        subject = _("Your report %(case)s has been received")
+    _send(
+        to=report.reporter_email,
+        language=report.language,
+        subject=subject,
+        template="filed",
+        context=_reporter_context(report),
+    )
+
+
+def _reporter_subjects() -> dict[str, str]:
+    return {
+        "info_requested": _("Your report %(case)s: we need more information"),
+        "rejected": _("Your report %(case)s: decision"),
+        "taken_down": _("Your report %(case)s: the article has been taken down"),
+        "counter_notice": _("Your report %(case)s: the author has filed a counter-notice"),
+        "restored": _("Your report %(case)s: the article has been restored"),
+    }
+
+
+def tell_reporter(report, kind: str) -> None:
+    with translation.override(report.language):
+        subject = _reporter_subjects()[kind]
+    _send(
+        to=report.reporter_email,
+        language=report.language,
+        subject=subject,
+        template=kind,
+        context=_reporter_context(report),
+    )
+
+
+def _author_context(report) -> dict:
+    return {
+        "report": report,
+        "case": report.case_number,
+        "article": report.article,
+        "title": report.article.title[:120],
+        "counter_notice_url": counter_notice_url(report),
+    }
+
+
+def tell_author_of_takedown(report) -> None:
+    language = report.article.ui_language
+    with translation.override(language):
+        subject = _("Taken down: %(title)s")
+    _send(
+        to=report.article.author.email,
+        language=language,
+        subject=subject,
+        template="author_takedown",
+        context=_author_context(report),
+    )
+
+
+def tell_author_of_restore(report) -> None:
+    language = report.article.ui_language
+    with translation.override(language):
+        subject = _("Restored: %(title)s")
+    _send(
+        to=report.article.author.email,
+        language=language,
+        subject=subject,
+        template="author_restored",
+        context=_author_context(report),
+    )
+
+
+def send(report, what: str) -> None:
+    """The mail `what` ("filed", "author_takedown", "author_restored" or a ReportEvent kind told
+    to the reporter) about `report`."""
+    if what == "filed":
+        confirm_filing(report)
+    elif what == "author_takedown":
+        tell_author_of_takedown(report)
+    elif what == "author_restored":
+        tell_author_of_restore(report)
+    else:
+        tell_reporter(report, what)

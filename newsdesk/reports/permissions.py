@@ -1,0 +1,75 @@
+"""Who may do what with reports. Tests spell out the matrix; views call access_*.
+
+Every fetch answers the same 404 for a missing report and for one the user may not use that
+way, so that case numbers reveal nothing. The status page is opened by its token alone: a wrong
+token and a wrong case number get the same answer.
+"""
+
+from django.http import Http404
+
+from newsdesk.accounts.roles import ADMIN, ANONYMOUS, CONTRIBUTOR, EDITOR, role_of
+from newsdesk.reports.models import Attachment, Report
+from newsdesk.reports.tokens import token_matches
+
+PERMISSIONS = {
+    "file_report": {ANONYMOUS, CONTRIBUTOR, EDITOR, ADMIN},
+    "read_transparency": {ANONYMOUS, CONTRIBUTOR, EDITOR, ADMIN},
+    # The author of a taken-down article (checked per report, see access_report_for_counter_notice).
+    "file_counter_notice": {CONTRIBUTOR, EDITOR, ADMIN},
+    "triage": {EDITOR, ADMIN},
+    "decide": {EDITOR, ADMIN},
+    "download_attachments": {EDITOR, ADMIN},
+}
+
+
+def can(user, action: str) -> bool:
+    return role_of(user) in PERMISSIONS[action]
+
+
+def _get(case_number) -> Report:
+    try:
+        return Report.objects.select_related("article", "article__author").get(
+            case_number=str(case_number)
+        )
+    except Report.DoesNotExist:
+        raise Http404("No such report") from None
+
+
+def access_report_for_triage(user, case_number) -> Report:
+    """Any report, for editors and admins only."""
+    if not can(user, "triage"):
+        raise Http404("No such report")
+    return _get(case_number)
+
+
+def access_report_by_token(case_number, token) -> Report:
+    """The report whose status token this is; 404 alike for a wrong case or a wrong token."""
+    try:
+        report = _get(case_number)
+    except Http404:
+        report = None
+    if report is None or not token_matches(str(token), report.token_hash):
+        raise Http404("No such report")
+    return report
+
+
+def access_report_for_counter_notice(user, case_number) -> Report:
+    """A report that took down an article of this user (the article's author, logged in)."""
+    if not can(user, "file_counter_notice"):
+        raise Http404("No such report")
+    report = _get(case_number)
+    if report.article is None or report.article.author_id != user.pk:
+        raise Http404("No such report")
+    if report.state not in (Report.State.TAKEN_DOWN, Report.State.COUNTER_NOTICE):
+        raise Http404("No such report")
+    return report
+
+
+def access_attachment_for_download(user, case_number, attachment_id) -> Attachment:
+    if not can(user, "download_attachments"):
+        raise Http404("No such file")
+    report = _get(case_number)
+    try:
+        return report.attachments.get(pk=int(attachment_id))
+    except (Attachment.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such file") from None
