@@ -190,7 +190,8 @@ class ArticleFeed(Feed):
         return feed
 
     def title(self, obj):
-        return obj.title
+        # Tag and author names are contributors' text; RSS readers treat them as HTML.
+        return escape(obj.title) if self.feed_type is ContentRssFeed else obj.title
 
     def link(self, obj):
         return obj.page_url
@@ -199,7 +200,7 @@ class ArticleFeed(Feed):
         return obj.feed_url
 
     def description(self, obj):
-        return obj.description
+        return escape(obj.description) if self.feed_type is ContentRssFeed else obj.description
 
     def subtitle(self, obj):
         return obj.description

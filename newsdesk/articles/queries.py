@@ -1,5 +1,7 @@
 """Reads of articles. `visible_articles()` is the one query that decides what the public sees."""
 
+import re
+
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
@@ -7,6 +9,7 @@ from newsdesk.articles.models import Article, Section, Tag
 
 # How many related articles an article page shows.
 RELATED_LIMIT = 4
+SLUG = re.compile(r"[-\w]{1,120}")
 
 
 def visible_articles() -> QuerySet[Article]:
@@ -21,6 +24,8 @@ def for_language(qs: QuerySet[Article], language: str) -> QuerySet[Article]:
 
 
 def article_for_reading(slug: str) -> Article:
+    if not SLUG.fullmatch(slug):  # from a query string: no NUL bytes or other junk to the database
+        raise Http404("No such article")
     try:
         return visible_articles().prefetch_related("tags").get(slug=slug)
     except Article.DoesNotExist:

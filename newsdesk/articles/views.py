@@ -105,10 +105,12 @@ def detail(request, slug):
 
 
 def _detail_tags(article, related) -> set[str]:
-    # The related block is chosen by section and shared tags, the language switcher from the
-    # article's translations: a change to any of those articles must refresh this page.
+    # The related block comes from the stored neighbours (all of them, shown or not: one that is
+    # restored must reappear), filled up by section and shared tags; the language switcher from
+    # the article's translations. A change to any of those articles must refresh this page.
     tags = {f"section:{article.section_id}"} | {f"tag:{t.pk}" for t in article.tags.all()}
     tags |= {article_tag(pk) for pk in queries.translation_family_ids(article)}
+    tags |= {article_tag(pk) for pk in getattr(related, "considered", ())}
     return tags | tags_for_articles([article, *related])
 
 

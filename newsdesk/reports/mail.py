@@ -179,5 +179,10 @@ def find_article(text: str) -> Article | None:
             slugs.append(match["slug"])
     if not slugs:
         return None
-    found = {a.slug: a for a in Article.objects.filter(slug__in=slugs[:20])}
+    # Public or taken-down articles only: a draft's title must not go back to whoever guessed its
+    # slug (editors can still assign such a report by hand).
+    reportable = Article.objects.filter(
+        status__in=[Article.Status.PUBLISHED, Article.Status.TAKEN_DOWN]
+    )
+    found = {a.slug: a for a in reportable.filter(slug__in=slugs[:20])}
     return next((found[s] for s in slugs if s in found), None)

@@ -1,18 +1,39 @@
-from django.urls import path
+from django.urls import path, register_converter
 
 from newsdesk.reports import views
+
+
+class CaseNumberConverter:
+    """R-<year>-<6 digits>: anything else (NUL bytes included) is a 404 before any query."""
+
+    regex = r"R-[0-9]{4}-[0-9]{6}"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value
+
+
+class TokenConverter(CaseNumberConverter):
+    regex = r"[0-9A-Za-z_-]{1,100}"
+
+
+register_converter(CaseNumberConverter, "case")
+register_converter(TokenConverter, "token")
 
 app_name = "reports"
 urlpatterns = [
     path("new/", views.new, name="new"),
+    path("filed/", views.filed, name="filed"),
     path("transparency/", views.transparency, name="transparency"),
-    path("status/<str:case>/<str:token>/", views.status, name="status"),
-    path("status/<str:case>/<str:token>/reply/", views.reply, name="reply"),
-    path("status/<str:case>/<str:token>/court/", views.court, name="court"),
-    path("counter-notice/<str:case>/", views.counter_notice, name="counter_notice"),
+    path("status/<case:case>/<token:token>/", views.status, name="status"),
+    path("status/<case:case>/<token:token>/reply/", views.reply, name="reply"),
+    path("status/<case:case>/<token:token>/court/", views.court, name="court"),
+    path("counter-notice/<case:case>/", views.counter_notice, name="counter_notice"),
     path("queue/", views.queue, name="queue"),
-    path("case/<str:case>/", views.detail, name="detail"),
-    path("case/<str:case>/assign/", views.assign, name="assign"),
-    path("case/<str:case>/files/<int:attachment_id>/", views.attachment, name="attachment"),
-    path("case/<str:case>/<str:decision>/", views.decide, name="decide"),
+    path("case/<case:case>/", views.detail, name="detail"),
+    path("case/<case:case>/assign/", views.assign, name="assign"),
+    path("case/<case:case>/files/<int:attachment_id>/", views.attachment, name="attachment"),
+    path("case/<case:case>/<str:decision>/", views.decide, name="decide"),
 ]

@@ -60,7 +60,7 @@ def new(request):
         return render(request, "reports/choose.html", {"article": article, "form": form})
     form = ReportForm(ground, request.POST or None)
     if request.method == "POST" and form.is_bot():
-        return render(request, "reports/filed.html", {"report": None})
+        return redirect("reports:filed")  # the same answer as a real report
     if request.method == "POST" and form.is_valid():
         report, _token = actions.file_report(
             article=article,
@@ -69,12 +69,22 @@ def new(request):
             language=request.LANGUAGE_CODE,
             by=request.user,
         )
-        return render(request, "reports/filed.html", {"report": report})
+        # Redirected, so that reloading the answer cannot file the report twice.
+        messages.success(
+            request,
+            _("Thank you. Your case number is %(case)s.") % {"case": report.case_number},
+        )
+        return redirect("reports:filed")
     return render(
         request,
         "reports/new.html",
         {"article": article, "form": form, "ground": Ground(ground)},
     )
+
+
+@require_safe
+def filed(request):
+    return render(request, "reports/filed.html")
 
 
 @require_safe

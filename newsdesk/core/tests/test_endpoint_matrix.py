@@ -58,6 +58,7 @@ ENDPOINTS = {
     "/de/reports/new/?article=published-one&ground=copyright": (200, 200, 200, 200),
     "/de/reports/new/?article=a-draft": (404, 404, 404, 404),
     "/de/reports/transparency/": (200, 200, 200, 200),
+    "/de/reports/filed/": (200, 200, 200, 200),
     "/de/reports/queue/": (302, 404, 200, 200),
     "/de/reports/queue/?unassigned=on&ground=spam": (302, 404, 200, 200),
     "/de/reports/case/{case}/": (302, 404, 200, 200),
@@ -156,7 +157,7 @@ def test_anyone_can_file_a_report(client, content, role_index):
         "/de/reports/new/?article=published-one&ground=spam",
         {"explanation": "Werbung", "reporter_email": "r@example.org"},
     )
-    assert response.status_code == 200
+    assert (response.status_code, response["Location"]) == (302, "/de/reports/filed/")
     assert Report.objects.filter(reporter_email="r@example.org").count() == 1
 
 

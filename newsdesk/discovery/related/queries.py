@@ -10,7 +10,15 @@ from newsdesk.discovery.models import ArticleVector
 from newsdesk.discovery.related.backends import current_backend
 
 
-def related_for(article: Article, *, language: str, limit: int = RELATED_LIMIT) -> list[Article]:
+class RelatedArticles(list):
+    """The chosen articles, plus the ids of every stored neighbour that was considered: the page
+    showing them is tagged with all of those, so that a neighbour that comes back (restored,
+    republished) refreshes it although it was not shown."""
+
+    considered: set[int]
+
+
+def related_for(article: Article, *, language: str, limit: int = RELATED_LIMIT) -> RelatedArticles:
     """Articles close in content to `article`, in any language, those in `language` first.
 
     Never the article itself, its translations, or anything the public may not see. When the
@@ -35,7 +43,9 @@ def related_for(article: Article, *, language: str, limit: int = RELATED_LIMIT) 
         chosen = {a.pk for a in ranked}
         extra = related_articles(article, limit=limit + len(chosen))
         ranked += [a for a in extra if a.pk not in chosen][: limit - len(ranked)]
-    return ranked
+    result = RelatedArticles(ranked)
+    result.considered = set(order)
+    return result
 
 
 def _speaks(article: Article, language: str) -> bool:

@@ -231,7 +231,9 @@ def rebuild(*, batch_size: int = 500, progress: Callable[[int], None] | None = N
         indexed.update(d.article_id for d in batch)
         if progress is not None:
             progress(len(indexed))
-    backend.remove(sorted(backend.indexed_ids() - indexed))
+    # Visible now, not at the start: an article published meanwhile was indexed by its task.
+    visible = set(visible_articles().values_list("pk", flat=True))
+    backend.remove(sorted(backend.indexed_ids() - visible))
     cache.delete(LANGUAGES_CACHE_KEY)
     return len(indexed)
 

@@ -163,6 +163,9 @@ class EmbeddingTests:
             assert {a.pk for a in shown} == {
                 articles[k].pk for k in ("de_energy", "en_energy", "en_bikes")
             }
+        # The page is still tagged with the hidden neighbours (the article page's cache tags),
+        # so that restoring one refreshes it.
+        assert articles["de_bikes"].pk in related_for(de, language="de").considered
 
     def test_publishing_runs_the_background_update(
         self, author, django_capture_on_commit_callbacks

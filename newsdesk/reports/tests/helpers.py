@@ -28,7 +28,8 @@ def form_url(article, ground: str = "copyright") -> str:
 
 
 def file_copyright(client, article, **overrides):
-    return client.post(form_url(article), {**COPYRIGHT, **overrides})
+    # Followed: a filed report is answered with a redirect to the confirmation page.
+    return client.post(form_url(article), {**COPYRIGHT, **overrides}, follow=True)
 
 
 def mails_to(address: str) -> list:

@@ -107,6 +107,14 @@ class IncompleteNoticeTests:
 
 
 class FiledTests:
+    def test_the_answer_is_a_redirect_so_a_reload_files_nothing_twice(self, client, story):
+        response = client.post(form_url(story), COPYRIGHT)
+        assert response.status_code == 302 and response["Location"] == "/en/reports/filed/"
+        page = client.get(response["Location"]).content.decode()
+        assert only_report().case_number in page
+        client.get(response["Location"])  # a reload of the answer
+        assert Report.objects.count() == 1
+
     def test_a_complete_notice_is_filed_with_a_case_number_and_mailed(self, client, story):
         response = file_copyright(client, story)
         report = only_report()
