@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Every test on SQLite, then the database-backed tests on PostgreSQL when DATABASE_URL names it
-# (always under CI=true, against the PostgreSQL on 127.0.0.1:5432).
+# Every test on SQLite, then the database-dependent tests on PostgreSQL when DATABASE_URL names
+# it (always under CI=true, against the PostgreSQL on 127.0.0.1:5432).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=.venv/bin
@@ -14,7 +14,25 @@ pg_url="${DATABASE_URL:-}"
 if [[ "$pg_url" != postgres* && "${CI:-}" == "true" ]]; then
   pg_url="postgres://postgres@127.0.0.1:5432/newsdesk"
 fi
+# The tests whose outcome depends on the database: raw SQL (search, near-duplicates), locking
+# and leases (transitions, newsletter sending, reports), date and aggregate functions
+# (transparency counts, feeds, sitemaps), every endpoint by role, and the page cache purges.
+# Pure text, rendering, permission-table and browser tests run once, on SQLite.
+PG_TESTS=(
+  newsdesk/discovery
+  newsdesk/newsletter/tests/test_sending.py newsdesk/newsletter/tests/test_exactly_once.py
+  newsdesk/newsletter/tests/test_subscribe.py newsdesk/newsletter/tests/test_bounces.py
+  newsdesk/editorial/tests/test_actions.py newsdesk/editorial/tests/test_takedown.py
+  newsdesk/editorial/tests/test_views.py
+  newsdesk/reports/tests/test_workflow.py newsdesk/reports/tests/test_mail.py
+  newsdesk/reports/tests/test_transparency.py newsdesk/reports/tests/test_queries.py
+  newsdesk/articles/tests/test_views.py newsdesk/articles/tests/test_feeds.py
+  newsdesk/articles/tests/test_sitemaps.py newsdesk/articles/tests/test_import.py
+  newsdesk/articles/tests/test_unavailable.py
+  newsdesk/core/tests/test_endpoint_matrix.py newsdesk/core/tests/test_page_cache.py
+  newsdesk/core/tests/test_settings.py newsdesk/core/tests/test_tasks.py
+)
 if [[ "$pg_url" == postgres* ]]; then
-  echo "== database-backed tests on PostgreSQL ($pg_url)"
-  DATABASE_URL="$pg_url" "$BIN/pytest" "${XDIST[@]}" newsdesk -m "not browser" "$@"
+  echo "== database-dependent tests on PostgreSQL ($pg_url)"
+  DATABASE_URL="$pg_url" "$BIN/pytest" "${XDIST[@]}" "${PG_TESTS[@]}" -m "not browser" "$@"
 fi
