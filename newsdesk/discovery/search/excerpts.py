@@ -21,11 +21,15 @@ EXCERPT_CHARS = 240
 # Only the start of a body is searched for the best passage (the rest rarely wins, and the
 # page must stay fast).
 SCAN_CHARS = 20_000
+# ... a piece of this many characters at a time, until a passage has every word.
+SCAN_STEP = 1_500
 _WORD = re.compile(r"\w+")
 
 
-def _hits(text: str, wanted: set[str], language: str) -> list[tuple[int, int, str]]:
-    """(start, end, stem) of every word of `text` whose stem is wanted.
+def _hits(
+    text: str, wanted: set[str], language: str, start: int = 0, end: int | None = None
+) -> list[tuple[int, int, str]]:
+    """(start, end, stem) of every word of `text[start:end]` whose stem is wanted.
 
     Stemming every word of 20 bodies would cost more than the search itself: a regular
     expression first picks the words that begin like a wanted stem (with or without
@@ -35,11 +39,11 @@ def _hits(text: str, wanted: set[str], language: str) -> list[tuple[int, int, st
         return []
     candidates = _starting_like(frozenset(stem[:2] for stem in wanted))
     hits = []
-    for match in candidates.finditer(text):
-        start, end = match.span()
-        key = _key(text[start:end], language)
+    for match in candidates.finditer(text, start, len(text) if end is None else end):
+        first, last = match.span()
+        key = _key(text[first:last], language)
         if key in wanted:
-            hits.append((start, end, key))
+            hits.append((first, last, key))
     return hits
 
 
@@ -94,10 +98,11 @@ def highlight(text: str, wanted: set[str], language: str) -> SafeString:
 
 
 def excerpt(text: str, wanted: set[str], language: str, *, size: int = EXCERPT_CHARS) -> SafeString:
-    """The passage of `text` of about `size` characters with the most distinct wanted words,
-    escaped, with those words marked; the start of the text when no word is in it."""
+    """The passage of `text` of about `size` characters with the most distinct wanted words
+    (the first one that has all of them), escaped, with those words marked; the start of the
+    text when no word is in it."""
     text = " ".join(text[:SCAN_CHARS].split())
-    hits = _hits(text, wanted, language)
+    hits = _leading_hits(text, wanted, language, size)
     start = _passage_start(text, hits, size)
     end = min(len(text), start + size)
     if end < len(text):
@@ -108,6 +113,31 @@ def excerpt(text: str, wanted: set[str], language: str, *, size: int = EXCERPT_C
     suffix = " …" if end < len(text) else ""
     body = _marked(text[start:end], window)
     return mark_safe(f"{prefix}{body}{suffix}")  # noqa: S308 - every piece escaped in _marked
+
+
+def _leading_hits(
+    text: str, wanted: set[str], language: str, size: int
+) -> list[tuple[int, int, str]]:
+    """The hits of `text` from its start on, read a piece at a time until a passage of `size`
+    characters holds every wanted word: no later passage could hold more distinct words, and
+    the earliest best passage wins anyway. Most results have one near the top, so most of a
+    long body is never scanned."""
+    hits: list[tuple[int, int, str]] = []
+    position = 0
+    while position < len(text):
+        # A piece ends at a space, so no word is cut in two.
+        end = text.find(" ", position + SCAN_STEP)
+        end = len(text) if end < 0 else end
+        hits += _hits(text, wanted, language, position, end)
+        position = end
+        if hits and _distinct_in_best(hits, size) == len(wanted):
+            break
+    return hits
+
+
+def _distinct_in_best(hits: list[tuple[int, int, str]], size: int) -> int:
+    first = _best_start(hits, size)
+    return len({key for start, end, key in hits if start >= first and end <= first + size})
 
 
 def _passage_start(text: str, hits: list[tuple[int, int, str]], size: int) -> int:

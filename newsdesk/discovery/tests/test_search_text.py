@@ -65,6 +65,19 @@ class ExcerptTests:
         assert html.startswith("… ") and html.endswith(" …")
         assert len(html) < EXCERPT_CHARS + 80
 
+    def test_the_first_passage_with_every_word_wins(self):
+        """Once a passage holds every query word the rest of the body is not read: a later
+        passage repeating the words more often does not replace it, and a body longer than
+        the scanned pieces still gets its only complete passage found far down."""
+        filler = "Lorem ipsum dolor sit amet. " * 100
+        stems = parse_query("Stadtrat Haushalt").stems_for("de")
+        early = f"Der Stadtrat und der Haushalt. {filler}Stadtrat Haushalt Haushalt Stadtrat."
+        assert excerpt(early, stems, "de").startswith(
+            "Der <mark>Stadtrat</mark> und der <mark>Haushalt</mark>."
+        )
+        late = f"Der Haushalt. {filler * 3}Am Ende tagt der Stadtrat zum Haushalt. {filler}"
+        assert "<mark>Stadtrat</mark> zum <mark>Haushalt</mark>" in excerpt(late, stems, "de")
+
     def test_words_are_marked_in_their_other_forms(self):
         """German "Stadtrat" marks "STADTRÄTE" and "Stadtrats"; English "council" marks
         "Councils"; a word only starting the same is not marked."""
