@@ -19,12 +19,12 @@ from __future__ import annotations
 
 import os
 import resource
-import shutil
 import sys
-import tempfile
 import time
 from multiprocessing import Pool
 from pathlib import Path
+
+import instance
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTICLES = int(os.environ.get("BENCH_DUPLICATES_ARTICLES", "100000"))
@@ -35,20 +35,7 @@ BATCH = 1000
 # Share of a planted copy's words that are replaced (one paragraph is also moved).
 CHANGED_WORDS = 0.10
 
-VAR = tempfile.mkdtemp(prefix="newsdesk-bench-duplicates-")
-for name in ("DATABASE_URL", "REDIS_URL", "HUEY_IMMEDIATE", "PAGE_CACHE"):
-    os.environ.pop(name, None)
-os.environ.update(
-    NEWSDESK_VAR=VAR,
-    DEBUG="0",  # no query log growing in memory
-    DJANGO_SETTINGS_MODULE="newsdesk.settings",
-    SECRET_KEY="bench-only-" + "x" * 50,
-)
-sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
-
-import django  # noqa: E402
-
-django.setup()
+VAR = instance.setup("newsdesk-bench-duplicates-")
 
 import numpy as np  # noqa: E402
 from django.core.management import call_command  # noqa: E402
@@ -242,11 +229,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    try:
-        main()
-    finally:
-        connections.close_all()
-        if os.environ.get("BENCH_KEEP") == "1":
-            log(f"kept {VAR}")
-        else:
-            shutil.rmtree(VAR, ignore_errors=True)
+    instance.run(main, VAR, log)

@@ -33,10 +33,11 @@ import shutil
 import socket
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
+
+import instance
 
 ROOT = Path(__file__).resolve().parent.parent
 SUBSCRIBERS = int(os.environ.get("BENCH_NEWSLETTER_SUBSCRIBERS", "100000"))
@@ -48,18 +49,11 @@ SMTP_SINK = shutil.which("smtp-sink") or "/usr/sbin/smtp-sink"
 INSERT_BATCH = 5000
 SITE_URL = "https://news.example.org"
 
-VAR = tempfile.mkdtemp(prefix="newsdesk-bench-newsletter-")
-for name in ("DATABASE_URL", "REDIS_URL", "EMAIL_URL", "EMAIL_HOST", "PAGE_CACHE"):
-    os.environ.pop(name, None)
-os.environ.update(
-    NEWSDESK_VAR=VAR,
-    DEBUG="0",  # no query log growing in memory
-    DJANGO_SETTINGS_MODULE="newsdesk.settings",
-    SECRET_KEY="bench-only-" + "x" * 50,
+VAR = instance.environment(
+    "newsdesk-bench-newsletter-",
     SITE_URL=SITE_URL,
     HUEY_IMMEDIATE="1",  # the 6 articles' cover renditions are made inline
 )
-sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
 
 def log(message: str) -> None:
@@ -319,10 +313,6 @@ def main_postgresql() -> None:
 
 
 if __name__ == "__main__":
-    try:
-        main_postgresql() if sys.argv[1:] == ["--postgresql"] else main()
-    finally:
-        if os.environ.get("BENCH_KEEP") == "1":
-            log(f"kept {VAR}")
-        else:
-            shutil.rmtree(VAR, ignore_errors=True)
+    instance.run(
+        lambda: main_postgresql() if sys.argv[1:] == ["--postgresql"] else main(), VAR, log
+    )

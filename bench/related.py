@@ -29,11 +29,11 @@ from __future__ import annotations
 
 import os
 import resource
-import shutil
 import sys
-import tempfile
 import time
 from pathlib import Path
+
+import instance
 
 ROOT = Path(__file__).resolve().parent.parent
 VECTORS = int(os.environ.get("BENCH_RELATED_VECTORS", "100000"))
@@ -45,25 +45,13 @@ K = 5
 # For comparison only (stderr): the embedding time with this much of the body.
 SHORT_BODY = 500
 
-VAR = tempfile.mkdtemp(prefix="newsdesk-bench-related-")
-for name in ("DATABASE_URL", "REDIS_URL", "HUEY_IMMEDIATE", "PAGE_CACHE"):
-    os.environ.pop(name, None)
-os.environ.update(
-    NEWSDESK_VAR=VAR,
-    DEBUG="0",
-    DJANGO_SETTINGS_MODULE="newsdesk.settings",
-    SECRET_KEY="bench-only-" + "x" * 50,
-    RELATED_BACKEND="embedding",
+VAR = instance.setup(
+    "newsdesk-bench-related-", ROOT / "bench" / "related_eval", RELATED_BACKEND="embedding"
 )
-sys.path[:0] = [str(ROOT), str(ROOT / "bench" / "related_eval")]
-
-import django  # noqa: E402
-
-django.setup()
 
 import numpy as np  # noqa: E402
 from django.core.management import call_command  # noqa: E402
-from django.db import connections, transaction  # noqa: E402
+from django.db import transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from generate import corpus  # noqa: E402
 
@@ -257,11 +245,4 @@ def report_compute(articles: list[dict]) -> None:
 
 
 if __name__ == "__main__":
-    try:
-        main()
-    finally:
-        connections.close_all()
-        if os.environ.get("BENCH_KEEP") == "1":
-            log(f"kept {VAR}")
-        else:
-            shutil.rmtree(VAR, ignore_errors=True)
+    instance.run(main, VAR, log)

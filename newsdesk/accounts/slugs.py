@@ -1,4 +1,4 @@
-from django.utils.text import slugify
+from newsdesk.core.slugs import slugify
 
 
 def unique_author_slug(name: str) -> str:

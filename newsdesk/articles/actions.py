@@ -3,7 +3,6 @@
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import translation
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from newsdesk.articles import cache_tags
@@ -22,6 +21,7 @@ from newsdesk.articles.models import (
     Tag,
 )
 from newsdesk.articles.reading_time import count_words, reading_minutes
+from newsdesk.core.slugs import slugify
 
 
 def validate_content(*, title: str, lead: str, body: str, language: str) -> dict:

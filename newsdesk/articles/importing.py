@@ -11,12 +11,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
-from django.utils.text import slugify
 
 from newsdesk.accounts.models import User
 from newsdesk.articles.actions import get_or_create_section, get_or_create_tags, save_article
 from newsdesk.articles.images import ImageRejected, save_uploaded_image
 from newsdesk.articles.models import BODY_MAX_BYTES, Article
+from newsdesk.core.slugs import slugify
 
 FIELDS = {
     "title", "author", "language", "kind", "section", "tags", "lead", "slug", "cover",

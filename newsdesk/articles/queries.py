@@ -48,13 +48,17 @@ def article_or_takedown_notice(slug: str) -> tuple[Article, dict | None]:
     return taken_down, notice
 
 
+def translation_family(article: Article) -> Q:
+    """Every language version of the article (itself, its original, the original's
+    translations), as a condition to filter or exclude by."""
+    root = article.translation_of_id or article.pk
+    return Q(pk__in={article.pk, root}) | Q(translation_of=root)
+
+
 def translation_family_ids(article: Article) -> set[int]:
     """Ids of every language version of the article, visible or not: its page is tagged with
     them, so that taking one down or restoring it refreshes the others' language switchers."""
-    root = article.translation_of_id or article.pk
-    return set(
-        Article.objects.filter(Q(pk=root) | Q(translation_of=root)).values_list("pk", flat=True)
-    )
+    return set(Article.objects.filter(translation_family(article)).values_list("pk", flat=True))
 
 
 def latest_articles(*, language: str, limit: int = 40) -> list[Article]:

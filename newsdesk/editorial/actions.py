@@ -251,22 +251,61 @@ def _require_editor(user) -> None:
 
 @transaction.atomic
 def take_down_article(
-    *, article: Article, editor, ground: str, case: str = "", note: str = ""
+    *, article: Article, editor, ground: str, case: str = "", note: str = "", version_of=None
 ) -> Article:
     """Removes a published article from every public place at once on a report's `ground`
     (a newsdesk.reports.grounds.Ground value); its URL answers 451 with a notice naming the
     ground, the date and `case`. The author is not mailed from here: the reports app tells them,
-    with the notice and the counter-notice link."""
+    with the notice and the counter-notice link. `version_of`: the reported article, when this
+    is another language version of it taken down with it (not counted against its author as
+    a takedown of their own, see queries._upheld_copyright_articles)."""
     _require_editor(editor)
     if ground not in Ground.values:
         raise ActionRefused(_("Choose the ground of the takedown."), code="ground")
-    return _transition(
-        article=article,
-        action="take_down",
-        by=editor,
-        note=note.strip(),
-        data={"ground": Ground(ground).value, "case": case.strip()},
+    data = {"ground": Ground(ground).value, "case": case.strip()}
+    if version_of is not None:
+        data["version_of"] = version_of.pk
+    return _transition(article=article, action="take_down", by=editor, note=note.strip(), data=data)
+
+
+@transaction.atomic
+def take_down_versions(*, article: Article, editor, ground: str, case: str, note: str = ""):
+    """Takes down the published language versions of `article` (its original, its other
+    translations): the same text in another language is the same complaint. Returns them."""
+    from newsdesk.articles.queries import translation_family
+
+    versions = list(
+        Article.objects.select_for_update()
+        .filter(translation_family(article), status=S.PUBLISHED)
+        .exclude(pk=article.pk)
+        .order_by("pk")
     )
+    for version in versions:
+        take_down_article(
+            article=version, editor=editor, ground=ground, case=case, note=note, version_of=article
+        )
+    return versions
+
+
+@transaction.atomic
+def restore_versions(*, article: Article, editor, case: str, note: str = "") -> list[Article]:
+    """Restores the language versions taken down with `article` under `case` and still down."""
+    from newsdesk.articles.queries import translation_family
+
+    versions = []
+    candidates = Article.objects.select_for_update().filter(
+        translation_family(article), status=S.TAKEN_DOWN
+    )
+    for version in candidates.exclude(pk=article.pk).order_by("pk"):
+        latest = (
+            AuditEntry.objects.filter(article=version, action="take_down")
+            .order_by("-created_at", "-id")
+            .first()
+        )
+        data = latest.data if latest and isinstance(latest.data, dict) else {}
+        if data.get("case") == case and data.get("version_of") == article.pk:
+            versions.append(restore_article(article=version, editor=editor, case=case, note=note))
+    return versions
 
 
 @transaction.atomic

@@ -58,6 +58,23 @@ class CheckReport(models.Model):
         return f"checks for {self.article_id} at {self.created_at:%Y-%m-%d %H:%M}"
 
 
+# What AuditEntry.action codes are called on pages (the codes themselves stay in the data).
+ACTION_LABELS = {
+    "submit": _("submitted"),
+    "withdraw": _("withdrawn"),
+    "claim": _("claimed for review"),
+    "release": _("released from review"),
+    "request_changes": _("changes requested"),
+    "approve": _("approved"),
+    "reject": _("rejected"),
+    "schedule": _("scheduled"),
+    "publish": _("published"),
+    "unpublish": _("unpublished"),
+    "take_down": _("taken down"),
+    "restore": _("restored"),
+}
+
+
 class AuditEntry(models.Model):
     """Who did what to which article, when and why. Append-only."""
 
@@ -85,3 +102,21 @@ class AuditEntry(models.Model):
         if self.pk is not None:
             raise ValueError("Audit entries are append-only.")
         super().save(*args, **kwargs)
+
+    @property
+    def action_label(self) -> str:
+        return str(ACTION_LABELS.get(self.action, self.action))
+
+    @property
+    def from_status_label(self) -> str:
+        return _status_label(self.from_status)
+
+    @property
+    def to_status_label(self) -> str:
+        return _status_label(self.to_status)
+
+
+def _status_label(status: str) -> str:
+    from newsdesk.articles.models import Article
+
+    return str(Article.Status(status).label) if status in Article.Status.values else status

@@ -144,16 +144,20 @@ def _upheld_copyright_articles() -> QuerySet[Article]:
     "Upheld" means: the article's state is TAKEN_DOWN and its latest takedown named the ground
     copyright. A restore (after a counter-notice, or a mistaken takedown) ends it, and so does a
     later takedown on another ground; an article counts once however often it was taken down.
+    A language version taken down with the reported article (`version_of`) is not counted: its
+    author (often a translator) was not the one reported.
     """
     from newsdesk.reports.grounds import Ground
 
-    latest_ground = Subquery(
-        _latest_takedown(OuterRef("pk")).annotate(ground=KT("data__ground")).values("ground")[:1]
+    latest = _latest_takedown(OuterRef("pk"))
+    latest_ground = Subquery(latest.annotate(ground=KT("data__ground")).values("ground")[:1])
+    latest_version_of = Subquery(
+        latest.annotate(version_of=KT("data__version_of")).values("version_of")[:1]
     )
     return (
         Article.objects.filter(status=S.TAKEN_DOWN)
-        .annotate(latest_ground=latest_ground)
-        .filter(latest_ground=Ground.COPYRIGHT.value)
+        .annotate(latest_ground=latest_ground, latest_version_of=latest_version_of)
+        .filter(latest_ground=Ground.COPYRIGHT.value, latest_version_of__isnull=True)
     )
 
 

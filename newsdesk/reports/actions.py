@@ -181,6 +181,10 @@ def take_down(*, report: Report, editor, note: str = "") -> Report:
         case=report.case_number,
         note=note.strip(),
     )
+    # Its translations carry the same text: they go down with it, under the same case.
+    editorial.take_down_versions(
+        article=article, editor=editor, ground=report.ground, case=report.case_number, note=note
+    )
     _decide(report, R.TAKEN_DOWN, E.TAKEN_DOWN, editor, note.strip(), notify=False)
     _after_commit(report, "author_takedown", E.TAKEN_DOWN)
     return report
@@ -254,6 +258,9 @@ def restore(*, report: Report, editor, note: str = "") -> Report:
             _("The waiting period after the counter-notice is not over yet."), code="waiting"
         )
     editorial.restore_article(
+        article=report.article, editor=editor, case=report.case_number, note=note.strip()
+    )
+    editorial.restore_versions(
         article=report.article, editor=editor, case=report.case_number, note=note.strip()
     )
     report.state = R.RESTORED

@@ -95,6 +95,21 @@ class Comparison:
     passages: list[str]
 
 
+def published_versions(article) -> list:
+    """The article's other published language versions: a takedown takes them down too."""
+    if article is None:
+        return []
+    from newsdesk.articles.models import Article
+    from newsdesk.articles.queries import translation_family
+
+    return list(
+        Article.objects.filter(translation_family(article), status=Article.Status.PUBLISHED)
+        .exclude(pk=article.pk)
+        .order_by("language")
+        .only("pk", "title", "slug", "language")
+    )
+
+
 def near_duplicates_of(article) -> list:
     from newsdesk.discovery.near_duplicates import find_near_duplicates
 

@@ -194,7 +194,10 @@ def queue(request):
 @never_cache
 @login_required
 def detail(request, case):
-    report = access_report_for_triage(request.user, case)
+    return _detail(request, access_report_for_triage(request.user, case))
+
+
+def _detail(request, report, *, note_form=None, status=200):
     from newsdesk.editorial.queries import audit_log
 
     article = report.article
@@ -210,9 +213,11 @@ def detail(request, case):
             "audit": audit_log(article=article, limit=20) if article else [],
             "can_restore": queries.can_restore(report),
             "restore_from": queries.restore_possible_from(report),
-            "note_form": NoteForm(),
+            "versions": queries.published_versions(article),
+            "note_form": note_form or NoteForm(),
             "assign_form": AssignForm(),
         },
+        status=status,
     )
 
 
@@ -227,17 +232,22 @@ DECISIONS = {
 @login_required
 @require_POST
 def decide(request, case, decision):
-    """One endpoint per decision; the action enforces which state it may start from."""
+    """One endpoint per decision; the action enforces which state it may start from. A note
+    that is refused, or a decision refused, shows the case again with the note as typed."""
     report = access_report_for_triage(request.user, case)
     if decision not in DECISIONS:
         raise Http404
     form = NoteForm(request.POST)
-    note = form.cleaned_data["note"] if form.is_valid() else ""
     if not form.is_valid():
-        messages.error(request, form.errors.as_text())
-        return redirect("reports:detail", case)
-    action = partial(DECISIONS[decision], report, request.user, note)
-    return _act(request, action, _("Done."), "reports:detail", case)
+        return _detail(request, report, note_form=form, status=400)
+    try:
+        DECISIONS[decision](report, request.user, form.cleaned_data["note"])
+    except ActionRefused as exc:
+        messages.error(request, exc.messages[0])
+        report.refresh_from_db()
+        return _detail(request, report, note_form=form, status=409)
+    messages.success(request, _("Done."))
+    return redirect("reports:detail", case)
 
 
 @login_required

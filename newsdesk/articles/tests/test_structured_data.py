@@ -7,7 +7,7 @@ import pytest
 
 from newsdesk.accounts.tests.factories import UserFactory
 from newsdesk.articles.tests.factories import TagFactory, article
-from newsdesk.articles.tests.test_views import Dom
+from newsdesk.core.tests.dom import Dom
 
 SITE = "http://127.0.0.1:8000"
 

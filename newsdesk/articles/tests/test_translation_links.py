@@ -4,7 +4,7 @@ machine-translation note; only versions the public may see."""
 import pytest
 
 from newsdesk.articles.tests.factories import SectionFactory, article
-from newsdesk.articles.tests.test_views import Dom
+from newsdesk.core.tests.dom import Dom
 from newsdesk.core.tests.test_page_cache import wsgi_get
 from newsdesk.editorial.actions import unpublish_article
 

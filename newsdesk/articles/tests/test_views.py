@@ -1,5 +1,4 @@
 import re
-from html.parser import HTMLParser
 
 import pytest
 from django.db import connection
@@ -7,42 +6,10 @@ from django.test.utils import CaptureQueriesContext
 
 from newsdesk.accounts.tests.factories import UserFactory
 from newsdesk.articles.tests.factories import SectionFactory, TagFactory, article
+from newsdesk.core.tests.dom import Dom
 from newsdesk.editorial.actions import unpublish_article
 
 pytestmark = pytest.mark.django_db
-
-
-class Dom(HTMLParser):
-    """The page's elements as (tag, attrs, text) for assertions on what a reader gets."""
-
-    def __init__(self, html):
-        super().__init__()
-        self.elements, self._open = [], []
-        self.feed(html)
-
-    def handle_starttag(self, tag, attrs):
-        element = [tag, dict(attrs), ""]
-        self.elements.append(element)
-        if tag not in {"img", "meta", "link", "source", "br", "hr", "input"}:
-            self._open.append(element)
-
-    def handle_endtag(self, tag):
-        while self._open:
-            if self._open.pop()[0] == tag:
-                break
-
-    def handle_data(self, data):
-        for element in self._open:
-            element[2] += data
-
-    def find(self, tag, **attrs):
-        return [
-            e for e in self.elements
-            if e[0] == tag and all(e[1].get(k.rstrip("_")) == v for k, v in attrs.items())
-        ]  # fmt: skip
-
-    def text(self, tag, **attrs):
-        return " ".join(" ".join(e[2].split()) for e in self.find(tag, **attrs))
 
 
 GERMAN_BODY = "## Abschnitt\n\n" + ("Wort " * 940) + "\n\n1. eins\n2. zwei\n\n- a\n- b\n"

@@ -118,7 +118,8 @@ REPORT_ACTIONS = {
     "/de/reports/case/{case}/ask/": ((302, 404, 302, 302), (False, False, True, True)),
     "/de/reports/case/{case}/reject/": ((302, 404, 302, 302), (False, False, True, True)),
     "/de/reports/case/{case}/take_down/": ((302, 404, 302, 302), (False, False, True, True)),
-    "/de/reports/case/{case}/restore/": ((302, 404, 302, 302), (False, False, False, False)),
+    # Refused (nothing taken down to restore): the case again, with the note kept.
+    "/de/reports/case/{case}/restore/": ((302, 404, 409, 409), (False, False, False, False)),
     "/de/reports/case/{case}/no_such_decision/": ((302, 404, 404, 404), (False,) * 4),
     "/de/reports/case/{case}/assign/": ((302, 404, 302, 302), (False,) * 4),
     # Without the text or the confirmation: the status page again, with the form's errors.

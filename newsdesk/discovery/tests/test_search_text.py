@@ -3,6 +3,7 @@ and highlighted excerpts that are escaped before anything is marked."""
 
 import pytest
 
+from newsdesk.discovery.search.documents import plain_body
 from newsdesk.discovery.search.excerpts import EXCERPT_CHARS, excerpt, highlight
 from newsdesk.discovery.search.sqlite import match_expression
 from newsdesk.discovery.search.text import MAX_QUERY_WORDS, parse_query, words
@@ -88,6 +89,10 @@ class ExcerptTests:
         assert "<mark>Councils</mark>" in highlight(
             "Councils meet", parse_query("council").stems_for("en"), "en"
         )
+
+    def test_a_heading_is_not_run_into_the_following_text(self):
+        body = plain_body("<h2>Der Haushalt</h2>\n<p>Der Stadtrat tagt.</p><h3 >Weiter</H3>")
+        assert " ".join(body.split()) == "Der Haushalt · Der Stadtrat tagt. Weiter ·"
 
     def test_a_text_without_hits_starts_at_its_beginning(self):
         """Found by title or author only: the excerpt is the start of the text."""

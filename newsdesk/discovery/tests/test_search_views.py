@@ -3,7 +3,6 @@ them, and queries of any shape answered without an error."""
 
 import datetime as dt
 import re
-from html.parser import HTMLParser
 from urllib.parse import urlencode
 
 import pytest
@@ -13,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from newsdesk.articles.tests.factories import SectionFactory
+from newsdesk.core.tests.dom import Dom
 from newsdesk.discovery import search
 from newsdesk.discovery.search.text import MAX_QUERY_WORDS
 from newsdesk.discovery.tests.search_helpers import newsroom_fixture  # noqa: F401
@@ -66,43 +66,10 @@ def search_url(ui="de", **params) -> str:
     return f"{path}?{urlencode(params)}" if params else path
 
 
-class Page(HTMLParser):
-    """Elements of a page as (tag, attrs, text) and a few helpers for assertions."""
-
-    def __init__(self, html: str):
-        super().__init__(convert_charrefs=True)
-        self.elements, self._open = [], []
-        self.feed(html)
-
-    def handle_starttag(self, tag, attrs):
-        element = [tag, dict(attrs), ""]
-        self.elements.append(element)
-        if tag not in {"img", "meta", "link", "source", "br", "hr", "input"}:
-            self._open.append(element)
-
-    def handle_endtag(self, tag):
-        while self._open:
-            if self._open.pop()[0] == tag:
-                break
-
-    def handle_data(self, data):
-        for element in self._open:
-            element[2] += data
-
-    def all(self, tag, **attrs):
-        return [
-            e for e in self.elements
-            if e[0] == tag and all(e[1].get(k.rstrip("_")) == v for k, v in attrs.items())
-        ]  # fmt: skip
-
-    def text(self, tag, **attrs) -> str:
-        return " ".join(" ".join(e[2].split()) for e in self.all(tag, **attrs))
-
-
 def results_of(response) -> list[str]:
     """The titles (h3) of the result <article> elements, as a reader sees them."""
     titles, in_result = [], False
-    for tag, attrs, text in Page(response.content.decode()).elements:
+    for tag, attrs, text in Dom(response.content.decode()).elements:
         if tag == "article":
             in_result = "search-result" in attrs.get("class", "")
         elif tag == "h3" and in_result:
@@ -117,16 +84,23 @@ class SearchPageTests:
         assert reverse("discovery:search") == "/en/search/"
         response = client.get("/de/search/")
         assert response.status_code == 200
-        page = Page(response.content.decode())
-        field = page.all("input", id="id_q")[0][1]
+        page = Dom(response.content.decode())
+        field = page.find("input", id="id_q")[0][1]
         assert field["type"] == "search"
-        assert page.all("label", for_=field["id"])
-        assert page.all("form", class_="search-form")[0][1]["method"] == "get"
+        assert page.find("label", for_=field["id"])
+        assert page.find("form", class_="search-form")[0][1]["method"] == "get"
         for name in ("section", "language", "kind", "author", "date_from", "date_to"):
-            control = page.all("select", name=name) + page.all("input", name=name)
-            assert page.all("label", for_=control[0][1]["id"]), name
-        assert page.all("article") == []
-        assert page.all("meta", name="robots", content="noindex")
+            control = page.find("select", name=name) + page.find("input", name=name)
+            assert page.find("label", for_=control[0][1]["id"]), name
+        assert page.find("article") == []
+        assert page.find("meta", name="robots", content="noindex")
+
+    def test_sections_are_offered_by_their_name_in_the_page_language(self, client, newsroom):
+        SectionFactory(slug="hafen", name="Hafen und Schifffahrt", name_en="Port and shipping")
+        english = client.get("/en/search/").content.decode()
+        german = client.get("/de/search/").content.decode()
+        assert '<option value="hafen">Port and shipping</option>' in english
+        assert '<option value="hafen">Hafen und Schifffahrt</option>' in german
 
     def test_results_are_articles_with_marked_words_count_and_links(self, client, newsroom):
         """Each hit is an <article> linking to the article, with the query's words marked in
@@ -139,23 +113,23 @@ class SearchPageTests:
         response = client.get(search_url(ui="en", q="Stadtrat"))
         assert response.status_code == 200
         html = response.content.decode()
-        page = Page(html)
+        page = Dom(html)
         assert page.text("h2", class_="results-count") == "1 result"
-        result = [e for e in page.all("article") if "search-result" in e[1].get("class", "")]
+        result = [e for e in page.find("article") if "search-result" in e[1].get("class", "")]
         assert len(result) == 1
-        assert page.all("a", href=a.get_absolute_url())
+        assert page.find("a", href=a.get_absolute_url())
         assert "Der <mark>Stadtrat</mark> tagt" in html
         assert "die <mark>Stadträte</mark> den Haushalt" in html
-        assert page.all("input", id="id_q")[0][1]["value"] == "Stadtrat"
+        assert page.find("input", id="id_q")[0][1]["value"] == "Stadtrat"
 
     def test_no_results_gives_help_and_keeps_the_query(self, client, newsroom):
         """A query without hits says so, suggests what to try and keeps what was typed."""
         newsroom.publish(title="Der Stadtrat tagt")
         response = client.get(search_url(ui="en", q="Zeppelin Landung"))
-        page = Page(response.content.decode())
+        page = Dom(response.content.decode())
         assert page.text("h2", class_="results-count") == "0 results"
         assert "Nothing found." in page.text("div", class_="search-help")
-        assert page.all("input", id="id_q")[0][1]["value"] == "Zeppelin Landung"
+        assert page.find("input", id="id_q")[0][1]["value"] == "Zeppelin Landung"
 
     def test_paging_keeps_the_query_and_filters(self, client, newsroom):
         """Page links carry the query and the filters; each page shows at most 20 results."""
@@ -163,9 +137,9 @@ class SearchPageTests:
         for i in range(23):
             newsroom.publish(title=f"Fähre {i}", section=section)
         first = client.get(search_url(ui="en", q="Fähre", section="hafen"))
-        page = Page(first.content.decode())
+        page = Dom(first.content.decode())
         assert len(results_of(first)) == 20
-        next_link = page.all("a", rel="next")[0][1]["href"]
+        next_link = page.find("a", rel="next")[0][1]["href"]
         assert (
             "q=F%C3%A4hre" in next_link and "section=hafen" in next_link and "page=2" in next_link
         )
@@ -251,6 +225,6 @@ class HostileQueryTests:
         payload = '"><script>alert(1)</script><img src=x onerror=alert(2)> Kanal'
         html = client.get(search_url(q=payload)).content.decode()
         assert "<script>alert(1)" not in html and "<img src=x" not in html
-        page = Page(html)
-        assert page.all("input", id="id_q")[0][1]["value"] == payload
+        page = Dom(html)
+        assert page.find("input", id="id_q")[0][1]["value"] == payload
         assert re.search(r"&lt;script&gt;alert\(1\)", html)

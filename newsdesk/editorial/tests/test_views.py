@@ -1,5 +1,7 @@
 """The editorial screens through the test client: what contributors and editors see and do."""
 
+import re
+
 import pytest
 from django.core import mail
 
@@ -120,7 +122,12 @@ def test_an_editor_reviews_and_publishes(client, section):
     assert submitted.status == S.PUBLISHED
     assert client.get(submitted.get_absolute_url()).status_code == 200
     assert mail.outbox[-1].subject.startswith("Veröffentlicht")
-    assert "publish" in client.get("/de/review/audit/").content.decode()
+    # The log in the page's language, not the stored codes.
+    audit = client.get("/de/review/audit/").content.decode()
+    assert re.search(r"<td>veröffentlicht \([^<]*→ Veröffentlicht\)</td>", audit)
+    assert "<td>zur Prüfung übernommen (" in audit and "<td>publish" not in audit
+    review = client.get(f"/de/review/{submitted.pk}/").content.decode()
+    assert ": veröffentlicht" in review and ": publish" not in review
 
 
 def test_review_diff_is_escaped(client, section):

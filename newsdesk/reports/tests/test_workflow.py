@@ -166,6 +166,43 @@ class WholePathTests:
         history = client.get(f"/en/reports/case/{report.case_number}/").content.decode()
         assert "Reporter added information" in history and "In the Example Times" in history
 
+    def test_translations_go_down_and_come_back_with_the_reported_article(
+        self, client, story, author
+    ):
+        """The same text in another language is the same complaint: published language
+        versions are taken down under the same case and restored with it; a draft version is
+        left alone, and the translator gets no strike as a repeat infringer."""
+        from newsdesk.editorial.queries import upheld_copyright_takedowns
+
+        translator = UserFactory()
+        english = article(slug="utilities", language="en", translation_of=story, author=translator)
+        draft = article(slug="services", language="fr", translation_of=story, published=False)
+        report, _status = filed(client, story)
+        editor = UserFactory(editor=True)
+        client.force_login(editor)
+        page = client.get(f"/en/reports/case/{report.case_number}/").content.decode()
+        assert "1 other language version goes down with it" in page
+        decide(client, report, "take_down", "Copied.")
+        client.logout()
+        assert client.get(english.get_absolute_url()).status_code == 451
+        entry = AuditEntry.objects.get(article=english, action="take_down")
+        assert entry.data == {
+            "ground": "copyright", "case": report.case_number, "version_of": story.pk
+        }  # fmt: skip
+        assert Article.objects.get(pk=draft.pk).status == Article.Status.DRAFT
+        assert upheld_copyright_takedowns(author) == 1
+        assert upheld_copyright_takedowns(translator) == 0
+
+        Report.objects.filter(pk=report.pk).update(
+            state="counter_notice", counter_at=timezone.now() - dt.timedelta(days=30)
+        )
+        client.force_login(editor)
+        decide(client, report, "restore", "Counter-notice stands.")
+        client.logout()
+        assert client.get(story.get_absolute_url()).status_code == 200
+        assert client.get(english.get_absolute_url()).status_code == 200
+        assert AuditEntry.objects.filter(article=english, action="restore").count() == 1
+
     def test_a_court_action_blocks_the_restore(self, client, story, author):
         report, status = filed(client, story)
         editor = UserFactory(editor=True)
@@ -206,9 +243,27 @@ class WholePathTests:
 
         unpublish_article(article=story, by=editor)
         client.force_login(editor)
-        decide(client, report, "take_down")
+        refused = decide(client, report, "take_down", "Copied from <the> Example Times.")
         assert Report.objects.get().state == "new"
         assert Article.objects.get(pk=story.pk).status == Article.Status.UNPUBLISHED
+        # The case is shown again with the refusal and the note as typed, nothing lost.
+        assert refused.status_code == 409
+        page = refused.content.decode()
+        assert "Copied from &lt;the&gt; Example Times.</textarea>" in page
+        assert 'class="message-error"' in page
+
+    def test_a_note_too_long_is_shown_again_with_the_reason(self, client, story):
+        from newsdesk.reports.forms import TEXT_MAX
+
+        report, _status = filed(client, story)
+        client.force_login(UserFactory(editor=True))
+        note = "Begründung " + "x" * TEXT_MAX
+        response = decide(client, report, "reject", note)
+        assert response.status_code == 400
+        page = response.content.decode()
+        assert f"{note}</textarea>" in page
+        assert "at most" in page
+        assert Report.objects.get().state == "new"
 
     def test_filing_alone_never_takes_an_article_down(self, client, story):
         for _ in range(3):

@@ -1,0 +1,12 @@
+"""Slugs for addresses made from names and titles, German letters spelt out as Germans do."""
+
+from django.utils.text import slugify as ascii_slugify
+
+# Django's slugify drops what has no ASCII form: "Fußball" would become "fuball".
+_SPELT_OUT = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss", "ẞ": "SS"})  # fmt: skip
+
+
+def slugify(text: str) -> str:
+    """ "Fußball in Köln" -> "fussball-in-koeln"; other letters with diacritics lose them
+    ("Café" -> "cafe"), anything else not a letter or digit becomes a hyphen or goes."""
+    return ascii_slugify(str(text).translate(_SPELT_OUT))
