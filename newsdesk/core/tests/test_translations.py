@@ -11,7 +11,8 @@ QUOTED = re.compile(r'"((?:[^"\\]|\\.)*)"')
 
 
 def po_entries(path: Path) -> dict[str, list[str]]:
-    """msgid -> its msgstr values, for every active entry of a .po file (obsolete #~ skipped)."""
+    """msgid -> its msgstr values, for every active entry of a .po file (obsolete #~ skipped).
+    A message with a context is keyed as gettext compiles it: "context\x04msgid"."""
     entries = {}
     for block in path.read_text(encoding="utf-8").split("\n\n"):
         fields: dict[str, str] = {}
@@ -20,14 +21,17 @@ def po_entries(path: Path) -> dict[str, list[str]]:
             if line.startswith("#"):
                 continue
             keyword, _, rest = line.partition(" ")
-            if keyword.startswith(("msgid", "msgstr")):
+            if keyword.startswith(("msgctxt", "msgid", "msgstr")):
                 current = keyword
                 fields[current] = ""
                 line = rest
             if current:
                 fields[current] += "".join(QUOTED.findall(line))
         if fields.get("msgid"):
-            entries[fields["msgid"]] = [v for k, v in fields.items() if k.startswith("msgstr")]
+            key = fields["msgid"]
+            if "msgctxt" in fields:
+                key = f"{fields['msgctxt']}\x04{key}"
+            entries[key] = [v for k, v in fields.items() if k.startswith("msgstr")]
     return entries
 
 

@@ -119,9 +119,9 @@ def _leading_hits(
     text: str, wanted: set[str], language: str, size: int
 ) -> list[tuple[int, int, str]]:
     """The hits of `text` from its start on, read a piece at a time until a passage of `size`
-    characters holds every wanted word: no later passage could hold more distinct words, and
-    the earliest best passage wins anyway. Most results have one near the top, so most of a
-    long body is never scanned."""
+    characters holds every wanted word: no later passage could hold more distinct words (one
+    repeating them more often is not looked for). Most results have such a passage near the
+    top, so most of a long body is never scanned."""
     hits: list[tuple[int, int, str]] = []
     position = 0
     while position < len(text):

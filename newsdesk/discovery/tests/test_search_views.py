@@ -94,6 +94,9 @@ class SearchPageTests:
             assert page.find("label", for_=control[0][1]["id"]), name
         assert page.find("article") == []
         assert page.find("meta", name="robots", content="noindex")
+        # German tells the page (noun) from the button (verb).
+        assert page.text("h1") == "Suche"
+        assert "Suchen" in [e[2].strip() for e in page.find("button", type="submit")]
 
     def test_sections_are_offered_by_their_name_in_the_page_language(self, client, newsroom):
         SectionFactory(slug="hafen", name="Hafen und Schifffahrt", name_en="Port and shipping")

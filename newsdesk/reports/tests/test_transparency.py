@@ -49,6 +49,8 @@ def test_counts_by_month_ground_and_outcome(client):
     assert page.count("<h2") >= 2  # this month and the one of the old report
     for private in ("Paula", "paula@example.org", taken.case_number, story.title, "No ads"):
         assert private not in page
+    # The last column is a total: "Gesamt" in German, not the filter's "Alle".
+    assert '<th scope="col">Gesamt</th>' in client.get("/de/reports/transparency/").content.decode()
 
 
 def test_the_page_is_cached_for_anonymous_readers_and_purged_on_change():
