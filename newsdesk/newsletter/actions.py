@@ -107,20 +107,32 @@ def subscribe(
     pending = Subscription.objects.filter(subscriber=subscriber, status=S.PENDING)
     if not pending.exists():
         return
-    now = timezone.now()
-    if not _claim_confirmation_slot(subscriber, now):
+    if not _claim_confirmation_slot(subscriber, timezone.now()):
         return
-    token = new_token()
-    # A new mail replaces the link of an earlier one: only the newest link works.
-    pending.update(
-        confirmation_hash=hash_token(token), confirmation_expires_at=now + CONFIRMATION_TTL
-    )
+    # The mail goes out from the worker: the answer takes as long whether a mail is sent or
+    # not, so its timing does not tell whether the address was new.
+    from newsdesk.newsletter.tasks import send_confirmation_task
+
     subscriber_id = subscriber.pk
-    transaction.on_commit(lambda: _send_confirmation(subscriber_id=subscriber_id, token=token))
+    transaction.on_commit(lambda: send_confirmation_task(subscriber_id))
 
 
-def _send_confirmation(*, subscriber_id: int, token: str) -> None:
-    subscriber = Subscriber.objects.get(pk=subscriber_id)
+def send_confirmation(*, subscriber_id: int) -> None:
+    """The confirmation mail (run by the worker): a new link for every pending newsletter of
+    the subscriber, made here so that no usable token waits in the task queue. A new mail
+    replaces the link of an earlier one: only the newest link works."""
+    token = new_token()
+    with transaction.atomic():
+        subscriber = Subscriber.objects.select_for_update().filter(pk=subscriber_id).first()
+        if subscriber is None or subscriber.suppressed_at is not None:
+            return
+        pending = Subscription.objects.filter(subscriber=subscriber, status=S.PENDING)
+        renewed = pending.update(
+            confirmation_hash=hash_token(token),
+            confirmation_expires_at=timezone.now() + CONFIRMATION_TTL,
+        )
+    if not renewed:
+        return
     newsletters = [
         s.newsletter
         for s in queries.pending_subscriptions(token_hash=hash_token(token)).select_related(

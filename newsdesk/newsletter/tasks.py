@@ -30,6 +30,14 @@ def send_issue_task(issue_id: int) -> None:
     send_until_done(issue_id=issue_id)
 
 
+@db_task()
+def send_confirmation_task(subscriber_id: int) -> None:
+    """A subscriber's double opt-in mail (see actions.subscribe)."""
+    from newsdesk.newsletter.actions import send_confirmation
+
+    send_confirmation(subscriber_id=subscriber_id)
+
+
 @db_periodic_task(crontab(minute="*"))
 def dispatch_sends_task() -> None:
     """Every minute: starts scheduled issues whose time came (also those missed while no worker

@@ -84,6 +84,29 @@ class SubscribeTests:
         assert subscription.requested_ip == "127.0.0.1"
         assert not Subscriber.objects.filter(token=token).exists()
 
+    def test_the_mail_is_sent_by_the_worker_and_no_token_waits_in_the_queue(self, client, letter):
+        """The request only enqueues (its timing tells nothing about the address); the queued
+        task carries the subscriber's id, never a token; the worker makes the link and mails."""
+        from huey.contrib.djhuey import HUEY
+
+        HUEY.immediate = False
+        try:
+            HUEY.flush()
+            assert post(client, "queued@example.org", [letter]).status_code == 200
+            assert mail.outbox == []
+            assert Subscription.objects.get().confirmation_hash == ""
+            task = HUEY.dequeue()
+            assert task.name.endswith("send_confirmation_task")
+            assert task.args == (Subscriber.objects.get().pk,) and not task.kwargs
+            assert HUEY.dequeue() is None
+            HUEY.execute(task)
+        finally:
+            HUEY.flush()
+            HUEY.immediate = True
+        [message] = mail.outbox
+        assert client.post(confirm_path(message)).status_code == 200
+        assert Subscription.objects.get().status == S.CONFIRMED
+
     def test_the_link_confirms_once(self, client, letter):
         """GET shows a button and changes nothing (mail scanners open links); the POST
         confirms and records time, IP and consent version; the link then stops working."""
