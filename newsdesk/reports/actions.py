@@ -131,6 +131,25 @@ def assign_report(*, report: Report, article: Article, editor) -> Report:
 
 
 @transaction.atomic
+def change_ground(*, report: Report, ground: str, editor) -> Report:
+    """Corrects what the report is about (a mailed report is filed as copyright; a reporter
+    may choose the wrong ground), while it is still waiting for a decision. Logged with the
+    ground it had."""
+    if ground not in Ground.values:
+        raise ActionRefused(_("Choose one of the grounds."), code="ground")
+    report = _locked(report)
+    _require(report, R.NEW, R.NEEDS_INFO)
+    if report.ground == ground:
+        return report
+    previous = report.ground
+    report.ground = ground
+    report.save(update_fields=["ground", "updated_at"])
+    _event(report, E.GROUND_CHANGED, actor=editor, previous=previous, ground=ground)
+    _after_commit(report)  # the transparency counts are by ground
+    return report
+
+
+@transaction.atomic
 def request_information(*, report: Report, editor, question: str) -> Report:
     """Asks the reporter for more; they answer on their status page."""
     if not question.strip():

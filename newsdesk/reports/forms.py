@@ -208,6 +208,10 @@ class AssignForm(forms.Form):
     )
 
 
+class ChangeGroundForm(forms.Form):
+    ground = forms.ChoiceField(label=_("Ground"), choices=Ground.choices)
+
+
 class QueueFilterForm(forms.Form):
     state = forms.ChoiceField(label=_("State"), required=False, choices=[("", _("Waiting"))])
     ground = forms.ChoiceField(

@@ -100,6 +100,7 @@ class ReportEvent(models.Model):
     class Kind(models.TextChoices):
         FILED = "filed", _("Filed")
         ASSIGNED = "assigned", _("Assigned to an article")
+        GROUND_CHANGED = "ground_changed", _("Ground changed")
         INFO_REQUESTED = "info_requested", _("More information requested")
         INFO_SUPPLIED = "info_supplied", _("Reporter added information")
         TAKEN_DOWN = "taken_down", _("Article taken down")

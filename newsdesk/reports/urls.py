@@ -34,6 +34,7 @@ urlpatterns = [
     path("queue/", views.queue, name="queue"),
     path("case/<case:case>/", views.detail, name="detail"),
     path("case/<case:case>/assign/", views.assign, name="assign"),
+    path("case/<case:case>/ground/", views.change_ground, name="change_ground"),
     path("case/<case:case>/files/<int:attachment_id>/", views.attachment, name="attachment"),
     path("case/<case:case>/<str:decision>/", views.decide, name="decide"),
 ]

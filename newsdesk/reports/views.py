@@ -23,6 +23,7 @@ from newsdesk.core.page_cache import cache_page_with
 from newsdesk.reports import actions, attachments, queries
 from newsdesk.reports.forms import (
     AssignForm,
+    ChangeGroundForm,
     CounterNoticeForm,
     CourtActionForm,
     GroundForm,
@@ -216,6 +217,7 @@ def _detail(request, report, *, note_form=None, status=200):
             "versions": queries.published_versions(article),
             "note_form": note_form or NoteForm(),
             "assign_form": AssignForm(),
+            "ground_form": ChangeGroundForm(initial={"ground": report.ground}),
         },
         status=status,
     )
@@ -261,6 +263,23 @@ def assign(request, case):
         return redirect("reports:detail", case)
     action = partial(actions.assign_report, report=report, article=article, editor=request.user)
     return _act(request, action, _("Assigned."), "reports:detail", case)
+
+
+@login_required
+@require_POST
+def change_ground(request, case):
+    report = access_report_for_triage(request.user, case)
+    form = ChangeGroundForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose one of the grounds."))
+        return redirect("reports:detail", case)
+    action = partial(
+        actions.change_ground,
+        report=report,
+        ground=form.cleaned_data["ground"],
+        editor=request.user,
+    )
+    return _act(request, action, _("The ground was changed."), "reports:detail", case)
 
 
 def _article_named(text: str):

@@ -122,6 +122,8 @@ REPORT_ACTIONS = {
     "/de/reports/case/{case}/restore/": ((302, 404, 409, 409), (False, False, False, False)),
     "/de/reports/case/{case}/no_such_decision/": ((302, 404, 404, 404), (False,) * 4),
     "/de/reports/case/{case}/assign/": ((302, 404, 302, 302), (False,) * 4),
+    # No ground given: refused with a message, nothing changes.
+    "/de/reports/case/{case}/ground/": ((302, 404, 302, 302), (False,) * 4),
     # Without the text or the confirmation: the status page again, with the form's errors.
     "/de/reports/status/{case}/{token}/reply/": ((400, 400, 400, 400), (False,) * 4),
     "/de/reports/status/{case}/{token}/court/": ((400, 400, 400, 400), (False,) * 4),

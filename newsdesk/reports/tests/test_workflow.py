@@ -203,6 +203,31 @@ class WholePathTests:
         assert client.get(english.get_absolute_url()).status_code == 200
         assert AuditEntry.objects.filter(article=english, action="restore").count() == 1
 
+    def test_an_editor_corrects_the_ground_while_the_report_waits(self, client, story):
+        """Filed as copyright, it is really spam: the editor changes the ground (logged with
+        the old one, counted under the new one); once decided, the ground stays."""
+        from newsdesk.reports.queries import transparency_counts
+
+        report, _status = filed(client, story)
+        client.force_login(UserFactory(editor=True))
+        url = f"/en/reports/case/{report.case_number}/ground/"
+        page = client.get(f"/en/reports/case/{report.case_number}/").content.decode()
+        assert f'action="{url}"' in page and '<option value="copyright" selected>' in page
+        assert client.post(url, {"ground": "nonsense"}).status_code == 302
+        assert Report.objects.get().ground == "copyright"
+        client.post(url, {"ground": "spam"})
+        report.refresh_from_db()
+        assert report.ground == "spam"
+        event = report.events.get(kind="ground_changed")
+        assert event.data == {"previous": "copyright", "ground": "spam"}
+        page = client.get(f"/en/reports/case/{report.case_number}/").content.decode()
+        assert "Ground changed" in page and ": Spam</h1>" in page
+        [month] = transparency_counts()
+        assert {str(row["ground"]) for row in month["rows"] if row["total"]} == {"Spam"}
+        decide(client, report, "reject", "Not spam either.")
+        client.post(url, {"ground": "hate"})
+        assert Report.objects.get().ground == "spam"
+
     def test_a_court_action_blocks_the_restore(self, client, story, author):
         report, status = filed(client, story)
         editor = UserFactory(editor=True)
