@@ -95,6 +95,19 @@ class Comparison:
     passages: list[str]
 
 
+def other_reports(report: Report, *, limit: int = 20) -> list[Report]:
+    """The newest other reports about the same article (an editor deciding one sees the rest:
+    after a takedown, those still open can be closed with it)."""
+    if report.article_id is None:
+        return []
+    return list(
+        Report.objects.filter(article_id=report.article_id)
+        .exclude(pk=report.pk)
+        .order_by("-created_at", "-id")
+        .only("case_number", "state", "ground", "created_at")[:limit]
+    )
+
+
 def published_versions(article) -> list:
     """The article's other published language versions: a takedown takes them down too."""
     if article is None:

@@ -215,6 +215,7 @@ def _detail(request, report, *, note_form=None, status=200):
             "can_restore": queries.can_restore(report),
             "restore_from": queries.restore_possible_from(report),
             "versions": queries.published_versions(article),
+            "others": queries.other_reports(report),
             "note_form": note_form or NoteForm(),
             "assign_form": AssignForm(),
             "ground_form": ChangeGroundForm(initial={"ground": report.ground}),

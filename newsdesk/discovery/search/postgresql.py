@@ -27,7 +27,7 @@ from newsdesk.discovery.search.backend import (
     filter_sql,
 )
 from newsdesk.discovery.search.documents import Document
-from newsdesk.discovery.search.text import Query, snowball_name
+from newsdesk.discovery.search.text import Query, fold, snowball_name
 
 # Ranking reads each candidate's tsvector from TOAST (about 10 µs each): a query whose words
 # are in most articles ranks only its newest RANK_WINDOW hits (by id, which grows with time).
@@ -59,10 +59,13 @@ def write(documents: list[Document]) -> None:
     rows = []
     for d in documents:
         config = configuration(d.language)
+        # Without diacritics, like the queries (see tsqueries): not every configuration's
+        # stemmer drops them ("café" stays "café" in `english`).
         rows.append(
             (d.article_id, d.language, d.section_id, d.author_id, d.kind)
             + (adapt(d.published_at), config)
-            + (config, d.title, config, d.lead, config, d.meta, config, d.body)
+            + (config, fold(d.title), config, fold(d.lead), config, fold(d.meta))
+            + (config, fold(d.body))
         )
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.executemany(
@@ -105,7 +108,7 @@ def tsqueries(query: Query, languages: set[str], *, every_word: bool) -> tuple[s
             "SELECT c, w.i, plainto_tsquery(c::regconfig, w.word)::text "
             "FROM unnest(%s::text[]) AS c, unnest(%s::text[]) WITH ORDINALITY AS w(word, i) "
             "ORDER BY c, w.i",
-            [configs, list(query.words)],
+            [configs, [fold(word) for word in query.words]],
         )
         rows = cursor.fetchall()
     by_config: dict[str, list[str]] = {}

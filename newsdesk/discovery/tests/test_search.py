@@ -117,6 +117,21 @@ class StemmingTests:
         for query in ("STADTRÄTE", "Stadtrate", "Stadtra\u0308te"):
             assert found_titles(query) == ["Die Stadträte tagen"], query
 
+    def test_accents_do_not_matter_in_any_language(self, newsroom):
+        """Readers leave accents out (or type them): an English "café", a French "élection"
+        and a Spanish "año" are found either way, on both backends."""
+        newsroom.publish(title="The café on Mill Street reopens", language="en")
+        newsroom.publish(title="Une élection municipale", body="Le vote.\n", language="fr")
+        newsroom.publish(title="Un año de obras", body="En la calle.\n", language="es")
+        newsroom.publish(title="Nothing to see", body="Quiet day.\n", language="en")
+        for query, title in (
+            ("cafe", "The café on Mill Street reopens"),
+            ("CAFÉS", "The café on Mill Street reopens"),
+            ("election", "Une élection municipale"),
+            ("ano obras", "Un año de obras"),
+        ):
+            assert found_titles(query) == [title], query
+
     def test_an_article_in_a_third_language_is_stemmed_in_it(self, newsroom):
         """A French article is stemmed as French: "élections" finds "élection"."""
         newsroom.publish(

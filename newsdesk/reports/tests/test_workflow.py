@@ -203,6 +203,17 @@ class WholePathTests:
         assert client.get(english.get_absolute_url()).status_code == 200
         assert AuditEntry.objects.filter(article=english, action="restore").count() == 1
 
+    def test_the_case_page_lists_the_other_reports_about_the_article(self, client, story):
+        first, _status = filed(client, story)
+        file_copyright(client, story, original_text=ORIGINAL)
+        second = Report.objects.exclude(pk=first.pk).get()
+        client.force_login(UserFactory(editor=True))
+        decide(client, first, "take_down", "Copied.")
+        page = client.get(f"/en/reports/case/{second.case_number}/").content.decode()
+        assert "Other reports about this article" in page
+        assert f'<a href="/en/reports/case/{first.case_number}/">{first.case_number}</a>' in page
+        assert "Upheld: article taken down" in page
+
     def test_an_editor_corrects_the_ground_while_the_report_waits(self, client, story):
         """Filed as copyright, it is really spam: the editor changes the ground (logged with
         the old one, counted under the new one); once decided, the ground stays."""
