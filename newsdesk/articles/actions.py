@@ -21,7 +21,7 @@ from newsdesk.articles.models import (
     Tag,
 )
 from newsdesk.articles.reading_time import count_words, reading_minutes
-from newsdesk.core.slugs import slugify
+from newsdesk.core.slugs import slugify, slugs_for_lookup
 
 
 def validate_content(*, title: str, lead: str, body: str, language: str) -> dict:
@@ -80,8 +80,12 @@ def get_or_create_tags(names: list[str]) -> list[Tag]:
             continue
         tag = Tag.objects.filter(name__iexact=name).first()
         if tag is None:
+            # By slug too: "über" is the tag "Über" (SQLite's iexact ignores ASCII case only),
+            # also one made before German letters were spelt out in slugs.
+            tag = Tag.objects.filter(slug__in=slugs_for_lookup(name)).order_by("pk").first()
+        if tag is None:
             slug = slugify(name) or f"tag-{Tag.objects.count() + 1}"
-            tag = Tag.objects.filter(slug=slug).first() or Tag.objects.create(name=name, slug=slug)
+            tag = Tag.objects.create(name=name, slug=slug)
         tags.append(tag)
     return tags
 

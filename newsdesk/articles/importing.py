@@ -16,7 +16,7 @@ from newsdesk.accounts.models import User
 from newsdesk.articles.actions import get_or_create_section, get_or_create_tags, save_article
 from newsdesk.articles.images import ImageRejected, save_uploaded_image
 from newsdesk.articles.models import BODY_MAX_BYTES, Article
-from newsdesk.core.slugs import slugify
+from newsdesk.core.slugs import slugify, slugs_for_lookup
 
 FIELDS = {
     "title", "author", "language", "kind", "section", "tags", "lead", "slug", "cover",
@@ -161,6 +161,8 @@ def import_file(path: Path, *, publish: bool, by: User | None = None) -> ImportR
         raise ImportError_("“tags” must be a list of names.")
     published_at = _datetime(meta, "published_at")
     slug = slugify(_text(meta, "slug")) or None
+    # An article imported before German letters were spelt out in slugs is updated, not copied.
+    known = slugs_for_lookup(_text(meta, "slug"))
     translation_of = None
     if original := _text(meta, "translation_of"):
         translation_of = Article.objects.filter(slug=original).first()
@@ -173,7 +175,7 @@ def import_file(path: Path, *, publish: bool, by: User | None = None) -> ImportR
 
     with transaction.atomic():
         author = _author(_text(meta, "author"))
-        existing = Article.objects.filter(slug=slug).first() if slug else None
+        existing = Article.objects.filter(slug__in=known).order_by("pk").first() if slug else None
         cover = None
         if cover_path:
             cover_file = (path.parent / cover_path).resolve()
@@ -202,7 +204,7 @@ def import_file(path: Path, *, publish: bool, by: User | None = None) -> ImportR
                 kind=kind,
                 section=get_or_create_section(_text(meta, "section") or DEFAULT_SECTION),
                 tags=get_or_create_tags(tags),
-                slug=slug,
+                slug=existing.slug if existing else slug,  # its address stays
                 cover=cover,
                 translation_of=translation_of,
                 machine_translated=_bool(meta, "machine_translated"),

@@ -10,3 +10,9 @@ def slugify(text: str) -> str:
     """ "Fußball in Köln" -> "fussball-in-koeln"; other letters with diacritics lose them
     ("Café" -> "cafe"), anything else not a letter or digit becomes a hyphen or goes."""
     return ascii_slugify(str(text).translate(_SPELT_OUT))
+
+
+def slugs_for_lookup(text: str) -> set[str]:
+    """The slug `text` gets now and the one it got before German letters were spelt out
+    ("fuball" for "Fußball"): things made earlier are still found by either."""
+    return {slug for slug in (slugify(text), ascii_slugify(str(text))) if slug}

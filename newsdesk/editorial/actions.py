@@ -212,6 +212,7 @@ def publish_article(*, article: Article, by, published_at=None, note: str = "") 
     when = published_at or article.published_at or timezone.now()
     if article.status == S.PUBLISHED and published_at is None:
         return article
+    _refuse_while_a_version_is_down(article)
     return _transition(
         article=article,
         action="publish",
@@ -266,6 +267,34 @@ def take_down_article(
     if version_of is not None:
         data["version_of"] = version_of.pk
     return _transition(article=article, action="take_down", by=editor, note=note.strip(), data=data)
+
+
+def _refuse_while_a_version_is_down(article: Article) -> None:
+    """The same text in another language is taken down (copyright, defamation, ...): this one
+    is not published either (also not when its scheduled time comes) until a restore."""
+    from newsdesk.articles.queries import translation_family
+
+    down = (
+        Article.objects.filter(translation_family(article), status=S.TAKEN_DOWN)
+        .exclude(pk=article.pk)
+        .first()
+    )
+    if down is not None:
+        raise ActionRefused(
+            _("Another language version of this article is taken down (%(title)s).")
+            % {"title": down.title},
+            code="version_taken_down",
+        )
+
+
+def lock_versions(article: Article) -> None:
+    """Locks every language version of `article`, in id order: two takedowns or restores in
+    one family (a report on the original, another on a translation) wait for each other
+    instead of deadlocking. Call inside the transaction, before changing any of them."""
+    from newsdesk.articles.queries import translation_family
+
+    versions = Article.objects.select_for_update().filter(translation_family(article))
+    list(versions.order_by("pk").values_list("pk", flat=True))
 
 
 @transaction.atomic

@@ -109,12 +109,21 @@ def subscribe(
         return
     if not _claim_confirmation_slot(subscriber, timezone.now()):
         return
-    # The mail goes out from the worker: the answer takes as long whether a mail is sent or
-    # not, so its timing does not tell whether the address was new.
-    from newsdesk.newsletter.tasks import send_confirmation_task
-
+    # The mail goes out from the worker: the answer does not wait for the mail server, so
+    # its timing says next to nothing about whether the address was new.
     subscriber_id = subscriber.pk
-    transaction.on_commit(lambda: send_confirmation_task(subscriber_id))
+    transaction.on_commit(lambda: _enqueue_confirmation(subscriber_id))
+
+
+def _enqueue_confirmation(subscriber_id: int) -> None:
+    from newsdesk.newsletter import tasks
+
+    try:
+        tasks.send_confirmation_task(subscriber_id)
+    except Exception:
+        # The subscription is kept; free the window so that sending the form again retries.
+        logger.exception("confirmation mail for subscriber %s not queued", subscriber_id)
+        Subscriber.objects.filter(pk=subscriber_id).update(last_confirmation_sent_at=None)
 
 
 def send_confirmation(*, subscriber_id: int) -> None:

@@ -193,6 +193,7 @@ def take_down(*, report: Report, editor, note: str = "") -> Report:
         raise ActionRefused(_("Assign the report to an article first."), code="unassigned")
     if article.status != Article.Status.PUBLISHED:
         raise ActionRefused(_("Only a published article can be taken down."), code="not_public")
+    editorial.lock_versions(article)
     editorial.take_down_article(
         article=article,
         editor=editor,
@@ -276,6 +277,7 @@ def restore(*, report: Report, editor, note: str = "") -> Report:
         raise ActionRefused(
             _("The waiting period after the counter-notice is not over yet."), code="waiting"
         )
+    editorial.lock_versions(report.article)
     editorial.restore_article(
         article=report.article, editor=editor, case=report.case_number, note=note.strip()
     )

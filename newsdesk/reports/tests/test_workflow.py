@@ -192,6 +192,14 @@ class WholePathTests:
         assert Article.objects.get(pk=draft.pk).status == Article.Status.DRAFT
         assert upheld_copyright_takedowns(author) == 1
         assert upheld_copyright_takedowns(translator) == 0
+        # A version scheduled meanwhile does not bring the text back when its time comes.
+        from newsdesk.editorial.actions import publish_due_articles
+
+        Article.objects.filter(pk=draft.pk).update(
+            status=Article.Status.SCHEDULED, scheduled_at=timezone.now() - dt.timedelta(minutes=1)
+        )
+        assert publish_due_articles() == []
+        assert Article.objects.get(pk=draft.pk).status == Article.Status.SCHEDULED
 
         Report.objects.filter(pk=report.pk).update(
             state="counter_notice", counter_at=timezone.now() - dt.timedelta(days=30)
@@ -202,6 +210,7 @@ class WholePathTests:
         assert client.get(story.get_absolute_url()).status_code == 200
         assert client.get(english.get_absolute_url()).status_code == 200
         assert AuditEntry.objects.filter(article=english, action="restore").count() == 1
+        assert publish_due_articles() == [draft.pk]  # restored: it may go out now
 
     def test_the_case_page_lists_the_other_reports_about_the_article(self, client, story):
         first, _status = filed(client, story)
@@ -263,7 +272,11 @@ class WholePathTests:
     def test_reject_sends_the_reason_and_changes_nothing(self, client, story):
         report, status = filed(client, story)
         client.force_login(UserFactory(editor=True))
-        decide(client, report, "reject")  # no reason: refused
+        missing = decide(client, report, "reject")  # no reason: the form again, 400
+        assert missing.status_code == 400 and "Give the reporter a reason." in html.unescape(
+            missing.content.decode()
+        )
+        assert missing["Cache-Control"].startswith("max-age=0")  # reporter's details: never cached
         assert Report.objects.get().state == "new"
         decide(client, report, "reject", "The passage is a short quotation.")
         assert Report.objects.get().state == "rejected"
