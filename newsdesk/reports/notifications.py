@@ -11,6 +11,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from newsdesk.reports import tokens
 
@@ -82,40 +83,49 @@ def tell_reporter(report, kind: str) -> None:
     )
 
 
-def _author_context(report) -> dict:
+def _author_context(report, article) -> dict:
     return {
         "report": report,
         "case": report.case_number,
-        "article": report.article,
-        "title": report.article.title[:120],
+        "article": article,
+        "title": article.title[:120],
         "counter_notice_url": counter_notice_url(report),
     }
 
 
+def _authors_articles(report) -> list:
+    """The reported article and the language versions taken down with it, one per author
+    (each author is told once, about their own article)."""
+    from newsdesk.reports.queries import versions_taken_down_with
+
+    seen, articles = set(), []
+    for article in [report.article, *versions_taken_down_with(report)]:
+        if article.author_id not in seen:
+            seen.add(article.author_id)
+            articles.append(article)
+    return articles
+
+
+def _tell_authors(report, subject: str, template: str) -> None:
+    for article in _authors_articles(report):
+        language = article.ui_language
+        with translation.override(language):
+            translated = _(subject)
+        _send(
+            to=article.author.email,
+            language=language,
+            subject=translated,
+            template=template,
+            context=_author_context(report, article),
+        )
+
+
 def tell_author_of_takedown(report) -> None:
-    language = report.article.ui_language
-    with translation.override(language):
-        subject = _("Taken down: %(title)s")
-    _send(
-        to=report.article.author.email,
-        language=language,
-        subject=subject,
-        template="author_takedown",
-        context=_author_context(report),
-    )
+    _tell_authors(report, gettext_noop("Taken down: %(title)s"), "author_takedown")
 
 
 def tell_author_of_restore(report) -> None:
-    language = report.article.ui_language
-    with translation.override(language):
-        subject = _("Restored: %(title)s")
-    _send(
-        to=report.article.author.email,
-        language=language,
-        subject=subject,
-        template="author_restored",
-        context=_author_context(report),
-    )
+    _tell_authors(report, gettext_noop("Restored: %(title)s"), "author_restored")
 
 
 def send(report, what: str) -> None:

@@ -54,11 +54,19 @@ def access_report_by_token(case_number, token) -> Report:
 
 
 def access_report_for_counter_notice(user, case_number) -> Report:
-    """A report that took down an article of this user (the article's author, logged in)."""
+    """A report that took down an article of this user (the author of the reported article or
+    of a language version taken down with it, logged in)."""
     if not can(user, "file_counter_notice"):
         raise Http404("No such report")
     report = _get(case_number)
-    if report.article is None or report.article.author_id != user.pk:
+    if report.article is None:
+        raise Http404("No such report")
+    from newsdesk.reports.queries import versions_taken_down_with
+
+    authors = {report.article.author_id} | {
+        version.author_id for version in versions_taken_down_with(report)
+    }
+    if user.pk not in authors:
         raise Http404("No such report")
     if report.state not in (Report.State.TAKEN_DOWN, Report.State.COUNTER_NOTICE):
         raise Http404("No such report")

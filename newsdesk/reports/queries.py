@@ -108,6 +108,25 @@ def other_reports(report: Report, *, limit: int = 20) -> list[Report]:
     )
 
 
+def versions_taken_down_with(report: Report) -> list:
+    """The other language versions of the report's article taken down under its case
+    (editorial.actions.take_down_versions), with their authors."""
+    if report.article_id is None:
+        return []
+    from newsdesk.articles.models import Article
+
+    return list(
+        Article.objects.filter(
+            audit__action="take_down",
+            audit__data__case=report.case_number,
+            audit__data__version_of=report.article_id,
+        )
+        .select_related("author")
+        .distinct()
+        .order_by("pk")
+    )
+
+
 def published_versions(article) -> list:
     """The article's other published language versions: a takedown takes them down too."""
     if article is None:

@@ -182,9 +182,21 @@ class WholePathTests:
         client.force_login(editor)
         page = client.get(f"/en/reports/case/{report.case_number}/").content.decode()
         assert "1 other language version goes down with it" in page
+        earlier = len(mails_to(translator.email))  # e.g. "published"
         decide(client, report, "take_down", "Copied.")
         client.logout()
         assert client.get(english.get_absolute_url()).status_code == 451
+        # Each author is told about their own article, and either may file the counter-notice.
+        assert len(mails_to(translator.email)) == earlier + 1
+        told = mails_to(translator.email)[-1]
+        assert english.title[:40] in told.subject and report.case_number in told.body
+        assert mails_to(author.email)[-1].subject.endswith(story.title)
+        counter = f"/de/reports/counter-notice/{report.case_number}/"
+        client.force_login(translator)
+        assert client.get(counter).status_code == 200
+        client.force_login(UserFactory())
+        assert client.get(counter).status_code == 404
+        client.logout()
         entry = AuditEntry.objects.get(article=english, action="take_down")
         assert entry.data == {
             "ground": "copyright", "case": report.case_number, "version_of": story.pk
@@ -210,6 +222,8 @@ class WholePathTests:
         assert client.get(story.get_absolute_url()).status_code == 200
         assert client.get(english.get_absolute_url()).status_code == 200
         assert AuditEntry.objects.filter(article=english, action="restore").count() == 1
+        assert len(mails_to(translator.email)) == earlier + 2  # the takedown, then the restore
+        assert "Restored" in mails_to(translator.email)[-1].subject
         assert publish_due_articles() == [draft.pk]  # restored: it may go out now
 
     def test_the_case_page_lists_the_other_reports_about_the_article(self, client, story):
