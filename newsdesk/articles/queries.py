@@ -55,6 +55,12 @@ def translation_family(article: Article) -> Q:
     return Q(pk__in={article.pk, root}) | Q(translation_of=root)
 
 
+def other_versions(article: Article) -> QuerySet[Article]:
+    """The article's other language versions (its original, its original's other
+    translations), in any state."""
+    return Article.objects.filter(translation_family(article)).exclude(pk=article.pk)
+
+
 def translation_family_ids(article: Article) -> set[int]:
     """Ids of every language version of the article, visible or not: its page is tagged with
     them, so that taking one down or restoring it refreshes the others' language switchers."""

@@ -17,6 +17,7 @@ from django.utils.translation import ngettext
 
 from newsdesk.articles import cache_tags
 from newsdesk.articles.models import Article
+from newsdesk.articles.queries import other_versions, translation_family
 from newsdesk.core.errors import ActionRefused
 from newsdesk.editorial.models import (
     AuditEntry,
@@ -25,6 +26,7 @@ from newsdesk.editorial.models import (
     GuidelinesVersion,
 )
 from newsdesk.editorial.permissions import can
+from newsdesk.editorial.queries import latest_takedown
 from newsdesk.reports.grounds import Ground
 
 S = Article.Status
@@ -272,13 +274,7 @@ def take_down_article(
 def _refuse_while_a_version_is_down(article: Article) -> None:
     """The same text in another language is taken down (copyright, defamation, ...): this one
     is not published either (also not when its scheduled time comes) until a restore."""
-    from newsdesk.articles.queries import translation_family
-
-    down = (
-        Article.objects.filter(translation_family(article), status=S.TAKEN_DOWN)
-        .exclude(pk=article.pk)
-        .first()
-    )
+    down = other_versions(article).filter(status=S.TAKEN_DOWN).first()
     if down is not None:
         raise ActionRefused(
             _("Another language version of this article is taken down (%(title)s).")
@@ -291,8 +287,6 @@ def lock_versions(article: Article) -> None:
     """Locks every language version of `article`, in id order: two takedowns or restores in
     one family (a report on the original, another on a translation) wait for each other
     instead of deadlocking. Call inside the transaction, before changing any of them."""
-    from newsdesk.articles.queries import translation_family
-
     versions = Article.objects.select_for_update().filter(translation_family(article))
     list(versions.order_by("pk").values_list("pk", flat=True))
 
@@ -301,14 +295,7 @@ def lock_versions(article: Article) -> None:
 def take_down_versions(*, article: Article, editor, ground: str, case: str, note: str = ""):
     """Takes down the published language versions of `article` (its original, its other
     translations): the same text in another language is the same complaint. Returns them."""
-    from newsdesk.articles.queries import translation_family
-
-    versions = list(
-        Article.objects.select_for_update()
-        .filter(translation_family(article), status=S.PUBLISHED)
-        .exclude(pk=article.pk)
-        .order_by("pk")
-    )
+    versions = list(other_versions(article).filter(status=S.PUBLISHED).order_by("pk"))
     for version in versions:
         take_down_article(
             article=version, editor=editor, ground=ground, case=case, note=note, version_of=article
@@ -319,18 +306,9 @@ def take_down_versions(*, article: Article, editor, ground: str, case: str, note
 @transaction.atomic
 def restore_versions(*, article: Article, editor, case: str, note: str = "") -> list[Article]:
     """Restores the language versions taken down with `article` under `case` and still down."""
-    from newsdesk.articles.queries import translation_family
-
     versions = []
-    candidates = Article.objects.select_for_update().filter(
-        translation_family(article), status=S.TAKEN_DOWN
-    )
-    for version in candidates.exclude(pk=article.pk).order_by("pk"):
-        latest = (
-            AuditEntry.objects.filter(article=version, action="take_down")
-            .order_by("-created_at", "-id")
-            .first()
-        )
+    for version in other_versions(article).filter(status=S.TAKEN_DOWN).order_by("pk"):
+        latest = latest_takedown(version).only("data").first()
         data = latest.data if latest and isinstance(latest.data, dict) else {}
         if data.get("case") == case and data.get("version_of") == article.pk:
             versions.append(restore_article(article=version, editor=editor, case=case, note=note))

@@ -113,7 +113,7 @@ def revision_diff(article: Article) -> dict | None:
     return {"old": old, "new": new, "rows": rows}
 
 
-def _latest_takedown(article_ref) -> QuerySet[AuditEntry]:
+def latest_takedown(article_ref) -> QuerySet[AuditEntry]:
     return AuditEntry.objects.filter(article=article_ref, action="take_down").order_by(
         "-created_at", "-id"
     )
@@ -124,7 +124,7 @@ def takedown_notice(article: Article) -> dict | None:
     and the case number. Never the reporter, the note or the article's text."""
     if article.status != S.TAKEN_DOWN:
         return None
-    entry = _latest_takedown(article).only("created_at", "data").first()
+    entry = latest_takedown(article).only("created_at", "data").first()
     if entry is None:
         return None
     from newsdesk.reports.grounds import Ground
@@ -149,7 +149,7 @@ def _upheld_copyright_articles() -> QuerySet[Article]:
     """
     from newsdesk.reports.grounds import Ground
 
-    latest = _latest_takedown(OuterRef("pk"))
+    latest = latest_takedown(OuterRef("pk"))
     latest_ground = Subquery(latest.annotate(ground=KT("data__ground")).values("ground")[:1])
     latest_version_of = Subquery(
         latest.annotate(version_of=KT("data__version_of")).values("version_of")[:1]

@@ -132,11 +132,11 @@ def published_versions(article) -> list:
     if article is None:
         return []
     from newsdesk.articles.models import Article
-    from newsdesk.articles.queries import translation_family
+    from newsdesk.articles.queries import other_versions
 
     return list(
-        Article.objects.filter(translation_family(article), status=Article.Status.PUBLISHED)
-        .exclude(pk=article.pk)
+        other_versions(article)
+        .filter(status=Article.Status.PUBLISHED)
         .order_by("language")
         .only("pk", "title", "slug", "language")
     )
