@@ -12,6 +12,7 @@ from urllib.parse import unquote, urlsplit
 
 import dj_database_url
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -44,7 +45,18 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 _site = urlsplit(SITE_URL)
 SITE_HOST = _site.hostname or "127.0.0.1"
 HTTPS = _site.scheme == "https"
-ALLOWED_HOSTS = [SITE_HOST, "127.0.0.1", "localhost", "[::1]", "testserver"]
+# Under https only the public host: reset-mail links and allauth's `?next=` check follow the Host
+# header, so no other name may reach the app (health checks send `Host: SITE_HOST` too).
+if HTTPS:
+    ALLOWED_HOSTS = [SITE_HOST]
+else:
+    ALLOWED_HOSTS = [SITE_HOST, "127.0.0.1", "localhost", "[::1]", "testserver"]
+# Reverse proxies in front of the app (nginx: 1); the client's address is the one the outermost
+# wrote into X-Forwarded-For (core/client_ip.py). 0: REMOTE_ADDR, the header is ignored.
+_proxies = os.environ.get("TRUSTED_PROXY_COUNT", "").strip() or "0"
+if not (_proxies.isascii() and _proxies.isdigit()):
+    raise ImproperlyConfigured(f"TRUSTED_PROXY_COUNT must be 0, 1, 2, ... (not {_proxies!r}).")
+TRUSTED_PROXY_COUNT = int(_proxies)
 CSRF_TRUSTED_ORIGINS = [f"{_site.scheme}://{_site.netloc}"]
 
 INSTALLED_APPS = [
@@ -179,7 +191,11 @@ ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_SIGNUP_FORM_CLASS = "newsdesk.accounts.forms.SignupForm"
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if HTTPS else "http"
-ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key", "signup": "20/h/ip"}
+ACCOUNT_ADAPTER = "newsdesk.accounts.adapter.AccountAdapter"
+# Failed logins per client, and per account from all clients together: four clients' worth of
+# django-axes failures, so that one client cannot lock others out of an account (axes locks it
+# out per client after AXES_FAILURE_LIMIT), while guessing spread over many addresses still stops.
+ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,20/5m/key", "signup": "20/h/ip"}
 LOGIN_REDIRECT_URL = "/"
 LOGIN_URL = "account_login"
 
@@ -187,6 +203,7 @@ AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 1  # hours
 AXES_USERNAME_CALLABLE = "newsdesk.accounts.throttling.username_from_request"
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "newsdesk.core.client_ip.client_ip"
 AXES_ENABLED = env_bool("AXES_ENABLED", default=True)
 
 # --- i18n -----------------------------------------------------------------------------------
@@ -303,6 +320,7 @@ INBOUND_MAIL_HANDLERS = ["newsdesk.newsletter.bounces.handle", "newsdesk.reports
 
 SILENCED_SYSTEM_CHECKS: list[str] = []
 RATELIMIT_VIEW = "newsdesk.core.views.rate_limited"
+RATELIMIT_IP_META_KEY = "newsdesk.core.client_ip.client_ip"
 if not REDIS_URL:
     # "Not officially supported": the embedded mode's cache is our own file cache, whose add()
     # and incr() are atomic across processes (core/file_cache.py); production uses Redis.

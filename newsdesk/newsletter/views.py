@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from django_ratelimit.decorators import ratelimit
 
 from newsdesk.articles.cache_tags import article_tag
+from newsdesk.core.client_ip import client_ip
 from newsdesk.core.page_cache import cache_page_with
 from newsdesk.newsletter import actions, queries
 from newsdesk.newsletter.forms import ManageForm, SubscribeForm
@@ -37,7 +38,7 @@ GET_OR_POST = ["GET", "HEAD", "POST"]
 
 
 def _ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
+    return client_ip(request) or None
 
 
 def _list_context(form=None) -> dict:

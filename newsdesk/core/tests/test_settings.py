@@ -6,6 +6,9 @@ import subprocess
 import sys
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from newsdesk.core.tests.settings_env import settings_under
 
 
 def run_check(env_extra: dict, tmp_path) -> subprocess.CompletedProcess:
@@ -34,6 +37,7 @@ def test_production_environment_passes_the_deploy_check(tmp_path):
             "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/postgres",
             "REDIS_URL": "redis://127.0.0.1:6379/0",
             "SECRET_KEY": secrets.token_urlsafe(64),
+            "TRUSTED_PROXY_COUNT": "1",  # behind the README's nginx
         },
         tmp_path,
     )
@@ -110,3 +114,42 @@ def test_embedded_cache_counts_atomically_across_processes(tmp_path):
     read = "import django,os;os.environ['DJANGO_SETTINGS_MODULE']='newsdesk.settings';django.setup();from django.core.cache import cache;print(cache.get('n'))"
     out = subprocess.run([sys.executable, "-c", read], env=env, capture_output=True, text=True)
     assert out.stdout.strip() == "800"
+
+
+LOOPBACK = {"127.0.0.1", "localhost", "[::1]"}
+
+
+class AllowedHostsTests:
+    @pytest.mark.parametrize(
+        "site_url", ["https://news.example.org", "https://news.example.org:8443/"]
+    )
+    def test_an_https_site_allows_only_its_host(self, monkeypatch, tmp_path, site_url):
+        """Reset-mail links and `?next=` follow the Host header: under https nothing but the
+        public host is accepted, loopback names included."""
+        names = settings_under(monkeypatch, tmp_path, SITE_URL=site_url)
+        assert names["ALLOWED_HOSTS"] == ["news.example.org"]
+
+    @pytest.mark.parametrize(
+        ("site_url", "host"), [("", "127.0.0.1"), ("http://news.local:8000", "news.local")]
+    )
+    def test_plain_http_allows_its_host_and_loopback(self, monkeypatch, tmp_path, site_url, host):
+        """The embedded default (and any http SITE_URL) is reached on loopback as before."""
+        names = settings_under(monkeypatch, tmp_path, SITE_URL=site_url)
+        assert names["ALLOWED_HOSTS"][0] == host
+        assert LOOPBACK <= set(names["ALLOWED_HOSTS"])
+
+
+class TrustedProxyCountTests:
+    @pytest.mark.parametrize(("value", "count"), [("", 0), ("0", 0), ("1", 1), (" 2 ", 2)])
+    def test_the_count_is_read_from_the_environment(self, monkeypatch, tmp_path, value, count):
+        """Unset means no proxy: the client's address is REMOTE_ADDR."""
+        names = settings_under(monkeypatch, tmp_path, TRUSTED_PROXY_COUNT=value)
+        assert names["TRUSTED_PROXY_COUNT"] == count
+
+    @pytest.mark.parametrize("value", ["-1", "one", "1.5", "²"])
+    def test_a_count_that_is_not_a_number_of_proxies_stops_the_start(
+        self, monkeypatch, tmp_path, value
+    ):
+        """A clear message naming the variable, not a server that guesses."""
+        with pytest.raises(ImproperlyConfigured, match="TRUSTED_PROXY_COUNT"):
+            settings_under(monkeypatch, tmp_path, TRUSTED_PROXY_COUNT=value)

@@ -1,0 +1,25 @@
+"""allauth's account adapter (settings.ACCOUNT_ADAPTER): its rate limits count per client."""
+
+from allauth.account.adapter import DefaultAccountAdapter
+from axes.handlers.proxy import AxesProxyHandler
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+
+from newsdesk.core.client_ip import client_ip
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def get_client_ip(self, request) -> str:
+        """The address allauth's rate limits count by, the same one django-axes locks out."""
+        address = client_ip(request)
+        if not address:
+            raise PermissionDenied("Unable to determine client IP address")
+        return address
+
+    def pre_authenticate(self, request, **credentials) -> None:
+        """A client django-axes has locked out of this account does not spend the account's
+        failed-login allowance, which all clients share: it could otherwise keep posting and
+        lock everyone else out. Axes still refuses it (and answers 429)."""
+        if settings.AXES_ENABLED and AxesProxyHandler.is_locked(request, credentials):
+            return
+        super().pre_authenticate(request, **credentials)
