@@ -31,8 +31,8 @@ TOO_MANY_FAILURES = "Too many failed login attempts"
 
 @pytest.fixture(autouse=True)
 def _fast_passwords_and_clocks(settings, monkeypatch):
-    """Cheap hashing (each failed login hashes once); frozen clocks, so that no rate-limit window
-    ends mid-test, which the test can move on."""
+    """Cheap hashing (each failed login hashes once), and the rate limits' clocks frozen, so
+    that no window ends mid-test; a test moves the returned clock on itself."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     clock = types.SimpleNamespace(now=1_900_000_000.0)
@@ -106,7 +106,9 @@ class LoginLockoutTests:
         a, b = Client(), Client()
         fail_until_locked(a, victim.email, **via(CLIENT_A))
         for _minute in range(3):
-            _fast_passwords_and_clocks.now += 61  # past allauth's per-client minute
+            # Nine a minute: under allauth's ten per client, so only the account's shared
+            # allowance (20 in 5 minutes) could stop B.
+            _fast_passwords_and_clocks.now += 61
             codes = {
                 log_in(a, victim.email, "wrong", **via(CLIENT_A)).status_code for _ in range(9)
             }
@@ -150,6 +152,7 @@ class RatelimitTests:
     """django-ratelimit's per-address limits, on the newsletter form (five a minute)."""
 
     def test_limits_count_per_client(self, behind_nginx):
+        """A's sixth is refused, also with a forged entry before nginx's; B's first is not."""
         letter = NewsletterFactory()
         client = Client()
         assert [subscribe(client, n, letter, **via(CLIENT_A)).status_code for n in range(5)] == [
