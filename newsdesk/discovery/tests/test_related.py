@@ -13,6 +13,7 @@ from newsdesk.discovery.models import ArticleVector
 from newsdesk.discovery.related import related_for, remove_article, update_article
 from newsdesk.discovery.related.backends import (
     BODY_CHARS,
+    EmbeddingBackend,
     TfidfBackend,
     current_backend,
     text_of,
@@ -125,19 +126,33 @@ class EmbeddingTests:
         vector = np.frombuffer(bytes(row.vector), dtype="<f4")
         assert abs(float(vector @ vector) - 1) < 1e-4
 
-    def test_reader_language_first_then_the_others(self, author):
-        """German readers get the German articles first, then the English ones, each group in
-        order of relevance; English readers get the English ones first."""
+    def test_block_ranks_by_score_and_leaves_out_what_is_not_close(self, author):
+        """The article on the same topic in the other language, the only close one, is what a
+        German and an English reader see; the other topics score under the floor and are left
+        out (each article has a section of its own, so nothing fills up). The stored scores
+        carry the language gap across languages."""
         articles = indexed(*TEXTS, author=author)
-        for_de = related_for(articles["de_football"], language="de")
-        assert [a.language for a in for_de] == ["de", "de", "en", "en"]
-        assert for_de[2] == articles["en_football"]
-        for_en = related_for(articles["de_football"], language="en", limit=1)
-        assert for_en == [articles["en_football"]]
+        de, en = articles["de_football"], articles["en_football"]
+        for language in ("de", "en"):
+            assert related_for(de, language=language) == [en]
+        assert related_for(de, language="de")[0].other_language_name == "English"
+        assert related_for(de, language="en")[0].other_language_name is None
+        row = ArticleVector.objects.get(article=de)
+        stored = dict(row.neighbours)
+        probe = ArticleVector.objects.get(article=en)
+        cosine = float(
+            np.frombuffer(bytes(row.vector), dtype="<f4")
+            @ np.frombuffer(bytes(probe.vector), dtype="<f4")
+        )
+        assert abs(stored[en.pk] - (cosine + EmbeddingBackend.language_gap)) < 1e-3
 
-    def test_never_itself_its_translations_or_what_the_public_may_not_see(self, author):
+    def test_never_itself_its_translations_or_what_the_public_may_not_see(
+        self, author, monkeypatch
+    ):
         """The block leaves out the article, its translations (both directions), unpublished
         and taken-down articles, even though their vectors are the closest."""
+        # Every other stored neighbour counts here, however far: this is about visibility.
+        monkeypatch.setattr(EmbeddingBackend, "related_floor", -1.0)
         articles = indexed(*TEXTS, author=author)
         de = articles["de_football"]
         title, lead, body = TEXTS["en_football"]
