@@ -11,6 +11,7 @@ from newsdesk.core import page_cache
 def _isolated_storage(settings, tmp_path):
     """Each test gets its own media, mail and page cache directories."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private-media"
     settings.OUTBOX_DIR = tmp_path / "mail"
     if settings.PAGE_CACHE["BACKEND"] == "file":
         settings.PAGE_CACHE = {**settings.PAGE_CACHE, "LOCATION": str(tmp_path / "pages")}

@@ -3,9 +3,8 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.http import HttpResponse
 from django.urls import include, path, re_path
-from django.views.static import serve
 
-from newsdesk.articles import feeds, sitemaps
+from newsdesk.articles import feeds, media, sitemaps
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -18,11 +17,17 @@ urlpatterns = [
     path("feed.rss", feeds.site_rss, name="site_feed_rss"),
     path("feed.atom", feeds.site_atom, name="site_feed_atom"),
 ]
+urlpatterns.append(
+    # Covers of articles that are not public, for their authors and editors; always the app's.
+    path(
+        "private-media/<int:image_id>/<str:filename>",
+        media.private_media,
+        name="private_media",
+    )
+)
 if settings.SERVE_MEDIA:
     # Production puts nginx in front of /media/; the embedded mode serves it from here.
-    urlpatterns.append(
-        re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})
-    )
+    urlpatterns.append(re_path(r"^media/(?P<path>.*)$", media.public_media))
 urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("account/", include("newsdesk.accounts.urls")),

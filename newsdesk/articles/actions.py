@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from newsdesk.articles import cache_tags
 from newsdesk.articles.cover_art import generate_cover_art, palette_for
-from newsdesk.articles.images import make_renditions, save_generated_image
+from newsdesk.articles.images import make_renditions, replace_cover, save_generated_image
 from newsdesk.articles.languages import normalize_language
 from newsdesk.articles.markdown import clean_text, plain_text, render_markdown
 from newsdesk.articles.models import (
@@ -147,6 +147,7 @@ def save_article(
         article.body_html = render_markdown(clean["body"])
         article.word_count = count_words(plain_text(clean["body"]))
         article.reading_minutes = reading_minutes(article.word_count, article.language)
+    old_cover_id = article.cover_id
     if cover is not None:
         article.cover = cover
     article.full_clean(exclude=["cover", "translation_of", "author", "section", "body_html"])
@@ -170,6 +171,9 @@ def save_article(
     cover_id = article.cover_id
     if cover_id and not article.cover.renditions:
         transaction.on_commit(lambda: enqueue_renditions(cover_id))
+    if cover_id != old_cover_id:
+        # The new cover public if the article is, the replaced one deleted with its files.
+        replace_cover(old_image_id=old_cover_id, new_image_id=cover_id)
     if article.status == Article.Status.PUBLISHED:
         transaction.on_commit(lambda: cache_tags.purge_article(article, **old))
     if old:

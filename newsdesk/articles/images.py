@@ -3,14 +3,27 @@
 Uploads come from contributors, who are not trusted: every upload is decoded by Pillow and
 re-encoded from its pixels, so nothing of the original file (metadata, trailing data, polyglot
 payloads) reaches readers.
+
+Masters and renditions are written to private storage (storage.py). Only the covers of visible
+articles are in public media, linked under covers/<random key>/ when an article is published or
+restored, and removed when it no longer is: editorial.actions calls sync_image_files, which
+sets or clears the key with the transaction and links or removes the files after commit.
 """
 
+import contextlib
+import contextvars
 import io
+import logging
+import os
 import secrets
+import shutil
+from collections.abc import Iterator
+from pathlib import PurePosixPath
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.db import transaction
 from django.utils.translation import gettext as _
 from PIL import Image as PILImage
 from PIL import ImageCms, ImageOps
@@ -19,8 +32,9 @@ from newsdesk.articles.models import Image
 
 # Larger files are refused before decoding; a 40 MP photo fits in 10 MB as JPEG.
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
-# 40 MP already take 160 MB decoded, several times that while converting, in a web worker.
-MAX_PIXELS = 40_000_000
+# A 12 MP phone photo (4032x3024) fits; decoding and converting 16 MP takes ~120 MB of a web
+# worker for a fraction of a second (40 MP took 2.3 s and 300 MB), and covers need only 1600 px.
+MAX_PIXELS = 16_000_000
 # Smaller images look broken as a cover, even in a teaser.
 MIN_SIDE = 200
 # Formats Pillow decodes safely and readers' browsers show; no SVG (script), GIF or TIFF.
@@ -33,6 +47,17 @@ RENDITION_FORMATS = ("avif", "webp", "jpeg")
 DEFAULT_RENDITION_WIDTH = 960
 # Credit shown for covers newsdesk made itself.
 GENERATED_CREDIT = "newsdesk"
+# Random bytes of a public cover directory's name: unguessable, so unpublished covers cannot be
+# found by trying names (22 URL-safe characters).
+PUBLIC_KEY_BYTES = 16
+# Public media's directory of covers of visible articles, one subdirectory per public key.
+PUBLIC_DIR = "covers"
+
+logger = logging.getLogger(__name__)
+# Files _store wrote inside files_removed_on_failure() blocks, innermost block last.
+_written: contextvars.ContextVar[list[list[str]] | None] = contextvars.ContextVar(
+    "newsdesk_written_images", default=None
+)
 
 # Encoder settings per rendition format; AVIF speed 8 keeps a 1600px encode well under a second.
 _ENCODERS = {
@@ -115,7 +140,12 @@ def save_generated_image(*, png: bytes, alt: str) -> Image:
 
 
 def make_renditions(image: Image) -> list[dict]:
-    """Write AVIF, WebP and JPEG renditions of `image` and record them; safe to run again."""
+    """Write AVIF, WebP and JPEG renditions of `image` and record them; safe to run again.
+
+    They go to private storage, and into public media too when the image is public."""
+    storage = image.file.storage
+    # The master's name is random: its renditions' directory is as unguessable.
+    key = PurePosixPath(image.file.name).stem
     with image.file.open("rb") as f:
         original = PILImage.open(f)
         original.load()
@@ -133,19 +163,138 @@ def make_renditions(image: Image) -> list[dict]:
             out = io.BytesIO()
             pillow_format, options = _ENCODERS[fmt]
             pixels.save(out, pillow_format, **options)
-            name = f"renditions/{image.pk}/{width}.{_extension(fmt)}"
+            name = f"renditions/{key}/{width}.{_extension(fmt)}"
             # The storage renames on collision; delete first so the name stays stable.
-            default_storage.delete(name)
-            saved = default_storage.save(name, ContentFile(out.getvalue()))
+            storage.delete(name)
+            saved = storage.save(name, ContentFile(out.getvalue()))
             renditions.append({"format": fmt, "width": width, "height": height, "name": saved})
 
     kept = {r["name"] for r in renditions}
-    for old in image.renditions or []:
-        if old.get("name") and old["name"] not in kept:
-            default_storage.delete(old["name"])
-    image.renditions = renditions
-    image.save(update_fields=["renditions"])
+    with transaction.atomic():
+        # Locked against sync_image_files: a cover published while its renditions
+        # were being made gets them in public media too.
+        current = Image.objects.select_for_update().filter(pk=image.pk).first()
+        if current is None:
+            # Deleted meanwhile (replaced): nothing may stay behind.
+            for name in kept:
+                storage.delete(name)
+            return []
+        old = current.renditions or []
+        current.renditions = renditions
+        current.save(update_fields=["renditions"])
+        if current.public_key:
+            _link_public(current)
+    for stale in old:
+        if stale.get("name") and stale["name"] not in kept:
+            storage.delete(stale["name"])
+    image.renditions, image.public_key = renditions, current.public_key
     return renditions
+
+
+@transaction.atomic
+def _link_public_now(image_id: int) -> None:
+    # The key as it is now: published and withdrawn again meanwhile, there is nothing to link.
+    current = Image.objects.select_for_update().filter(pk=image_id).first()
+    if current is not None and current.public_key:
+        _link_public(current)
+
+
+@transaction.atomic
+def publish_image_files(*, image: Image) -> Image:
+    """Links the master and renditions into public media under a new random key, unless the
+    image is public already (then only missing renditions are added). Safe to run again."""
+    current = Image.objects.select_for_update().filter(pk=image.pk).first()
+    if current is None:
+        return image
+    if not current.public_key:
+        current.public_key = secrets.token_urlsafe(PUBLIC_KEY_BYTES)
+        # Files first, then the key that makes pages show their URLs.
+        _link_public(current)
+        try:
+            current.save(update_fields=["public_key"])
+        except Exception:
+            _remove_public(current.public_key)
+            raise
+    else:
+        _link_public(current)
+    image.public_key, image.renditions = current.public_key, current.renditions
+    return current
+
+
+@transaction.atomic
+def sync_image_files(*, image_id: int) -> None:
+    """Call inside the transaction that changed what the public sees (editorial.actions' state
+    transitions, a new cover): the image gets a new random public key while a visible article
+    shows it, or loses it, with that transaction; its files follow after commit."""
+    from newsdesk.articles.queries import visible_articles
+
+    image = Image.objects.select_for_update().filter(pk=image_id).first()
+    if image is None:
+        return
+    visible = visible_articles().filter(cover_id=image_id).exists()
+    if visible and not image.public_key:
+        image.public_key = secrets.token_urlsafe(PUBLIC_KEY_BYTES)
+        image.save(update_fields=["public_key"])
+        transaction.on_commit(lambda: _link_public_now(image_id), robust=True)
+    elif not visible and image.public_key:
+        old_key, image.public_key = image.public_key, ""
+        image.save(update_fields=["public_key"])
+        transaction.on_commit(lambda: _remove_public(old_key), robust=True)
+
+
+def replace_cover(*, old_image_id: int | None, new_image_id: int | None) -> None:
+    """Call inside the transaction that changed an article's cover: the new one is public if
+    the article is; after commit the old one is deleted with its files, unless another article
+    still shows it."""
+    if new_image_id:
+        sync_image_files(image_id=new_image_id)
+    if old_image_id and old_image_id != new_image_id:
+        transaction.on_commit(lambda: discard_image(image_id=old_image_id), robust=True)
+
+
+def discard_image(*, image_id: int) -> None:
+    """Deletes an image that no article uses, with all its files, private and public."""
+    with transaction.atomic():
+        image = Image.objects.select_for_update().filter(pk=image_id).first()
+        if image is None or image.article_set.exists():
+            return
+        image.delete()
+    delete_image_files(image)
+
+
+def delete_image_files(image: Image) -> None:
+    """Every file of `image`: master, renditions and its public copies."""
+    storage = image.file.storage
+    for name in [image.file.name, *(r.get("name") for r in image.renditions or [])]:
+        if name:
+            storage.delete(name)
+    if image.renditions:
+        # The renditions' directory, now empty.
+        with contextlib.suppress(OSError):
+            os.rmdir(os.path.dirname(storage.path(image.renditions[0]["name"])))
+    if image.public_key:
+        _remove_public(image.public_key)
+
+
+@contextlib.contextmanager
+def files_removed_on_failure() -> Iterator[None]:
+    """Wrap a transaction that stores images: when it fails, the files it wrote are deleted
+    (their rows roll back with it), so failed saves leave no orphans on disk."""
+    stack = _written.get() or []
+    written: list[str] = []
+    token = _written.set([*stack, written])
+    try:
+        yield
+    except BaseException:
+        storage = Image._meta.get_field("file").storage
+        for name in written:
+            storage.delete(name)
+        raise
+    finally:
+        _written.reset(token)
+        if stack:
+            # An outer block that fails later removes these too.
+            stack[-1].extend(written)
 
 
 def picture_context(image: Image | None) -> dict | None:
@@ -156,21 +305,21 @@ def picture_context(image: Image | None) -> dict | None:
     for rendition in sorted(image.renditions or [], key=lambda r: r["width"]):
         by_format.setdefault(rendition["format"], []).append(rendition)
     sources = [
-        {"type": _MIME[fmt], "srcset": _srcset(by_format[fmt])}
+        {"type": _MIME[fmt], "srcset": _srcset(image, by_format[fmt])}
         for fmt in RENDITION_FORMATS
         if fmt != "jpeg" and by_format.get(fmt)
     ]
     jpegs = by_format.get("jpeg", [])
     if jpegs:
         fallback = min(jpegs, key=lambda r: abs(r["width"] - DEFAULT_RENDITION_WIDTH))
-        src = default_storage.url(fallback["name"])
+        src = image.url_for(fallback["name"])
     else:
         # Renditions are made in the background; until then the original is shown.
         src = image.file.url
     return {
         "sources": sources,
         "src": src,
-        "srcset": _srcset(jpegs) if jpegs else "",
+        "srcset": _srcset(image, jpegs) if jpegs else "",
         "width": image.width,
         "height": image.height,
         "alt": image.alt,
@@ -203,12 +352,48 @@ def _store(data: bytes, extension: str, **fields) -> Image:
     name = f"{secrets.token_hex(12)}.{extension}"
     # The ContentFile needs a name: since Django 5.1 a nameless one leaves width/height None.
     image.file.save(name, ContentFile(data, name=name), save=False)
+    if (stack := _written.get()) is not None:
+        stack[-1].append(image.file.name)
     try:
         image.save()
     except Exception:
         image.file.delete(save=False)
         raise
     return image
+
+
+def _link_public(image: Image) -> None:
+    """Puts the master and renditions in public media under covers/<public_key>/: hard links
+    (no copy, no extra space), copies across file systems; files gone from the list go."""
+    private = image.file.storage
+    names = [image.file.name, *(r["name"] for r in image.renditions or [] if r.get("name"))]
+    directory = default_storage.path(f"{PUBLIC_DIR}/{image.public_key}")
+    os.makedirs(directory, exist_ok=True)
+    wanted = set()
+    for name in names:
+        target = default_storage.path(image.public_name(name))
+        wanted.add(os.path.basename(target))
+        source = private.path(name)
+        if not os.path.isfile(source):
+            # A master or rendition lost on this server: the others are still worth showing.
+            logger.warning("cover file %s of image %s is missing", name, image.pk)
+            continue
+        partial = f"{target}.{secrets.token_hex(4)}.part"
+        try:
+            os.link(source, partial)
+        except OSError:
+            shutil.copyfile(source, partial)
+        # Atomic: readers see the old file or the new one, never a half-written one.
+        os.replace(partial, target)
+    for entry in os.listdir(directory):
+        if entry not in wanted:
+            with contextlib.suppress(FileNotFoundError):
+                os.remove(os.path.join(directory, entry))
+
+
+def _remove_public(key: str) -> None:
+    if key:
+        shutil.rmtree(default_storage.path(f"{PUBLIC_DIR}/{key}"), ignore_errors=True)
 
 
 def _has_transparency(img: PILImage.Image) -> bool:
@@ -261,5 +446,5 @@ def _extension(fmt: str) -> str:
     return "jpg" if fmt == "jpeg" else fmt
 
 
-def _srcset(renditions: list[dict]) -> str:
-    return ", ".join(f"{default_storage.url(r['name'])} {r['width']}w" for r in renditions)
+def _srcset(image: Image, renditions: list[dict]) -> str:
+    return ", ".join(f"{image.url_for(r['name'])} {r['width']}w" for r in renditions)

@@ -14,7 +14,11 @@ from django.utils.dateparse import parse_datetime
 
 from newsdesk.accounts.models import User
 from newsdesk.articles.actions import get_or_create_section, get_or_create_tags, save_article
-from newsdesk.articles.images import ImageRejected, save_uploaded_image
+from newsdesk.articles.images import (
+    ImageRejected,
+    files_removed_on_failure,
+    save_uploaded_image,
+)
 from newsdesk.articles.models import BODY_MAX_BYTES, Article
 from newsdesk.core.slugs import slugify, slugs_for_lookup
 
@@ -173,7 +177,8 @@ def import_file(path: Path, *, publish: bool, by: User | None = None) -> ImportR
     if cover_path and not cover_alt:
         raise ImportError_("“cover” needs “cover_alt”, a description of the image.")
 
-    with transaction.atomic():
+    # A file that fails after its cover was stored leaves neither the row nor the image file.
+    with files_removed_on_failure(), transaction.atomic():
         author = _author(_text(meta, "author"))
         existing = Article.objects.filter(slug__in=known).order_by("pk").first() if slug else None
         cover = None

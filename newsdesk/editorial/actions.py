@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from newsdesk.articles import cache_tags
+from newsdesk.articles.images import sync_image_files
 from newsdesk.articles.models import Article
 from newsdesk.articles.queries import other_versions, translation_family
 from newsdesk.core.errors import ActionRefused
@@ -87,6 +88,10 @@ def _transition(
         note=note,
         data=data or {},
     )
+    if S.PUBLISHED in (previous, target) and previous != target and locked.cover_id:
+        # Published or restored, the cover joins public media; unpublished or taken down, it
+        # leaves (its address with this transaction, its files after commit).
+        sync_image_files(image_id=locked.cover_id)
     transaction.on_commit(lambda: _after_change(locked, action, previous, note))
     return locked
 

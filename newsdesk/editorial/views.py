@@ -1,15 +1,21 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
+from django_ratelimit.core import is_ratelimited
 from django_ratelimit.decorators import ratelimit
 
 from newsdesk.articles.actions import get_or_create_tags, save_article
-from newsdesk.articles.images import ImageRejected, save_uploaded_image
+from newsdesk.articles.images import (
+    ImageRejected,
+    files_removed_on_failure,
+    save_uploaded_image,
+)
 from newsdesk.articles.markdown import render_markdown
 from newsdesk.articles.models import BODY_MAX_BYTES
 from newsdesk.core.errors import ActionRefused
@@ -26,6 +32,8 @@ from newsdesk.editorial.permissions import (
 PREVIEW_RATE = "60/m"
 AUTOSAVE_RATE = "60/m"
 SUBMIT_RATE = "10/m"
+# Per user: a writer tries a few covers per article; each upload is decoded and re-encoded.
+UPLOAD_RATE = "20/h"
 
 
 @require_safe
@@ -54,39 +62,53 @@ def _initial(article) -> dict:
 
 
 def _save_from_form(request, form, article):
-    """Saves the text and cover; returns the article, or None with errors added to the form."""
+    """Saves the text and cover in one transaction; returns the article, or None with errors
+    added to the form. A failed save leaves neither a row nor a file of the upload."""
     data = form.cleaned_data
-    cover = None
-    if data.get("cover"):
-        upload = data["cover"]
-        try:
-            cover = save_uploaded_image(
-                data=upload.read(),
-                alt=data["cover_alt"],
-                credit=data["cover_credit"],
-                ai_generated=data["cover_ai_generated"],
-            )
-        except ImageRejected as exc:
-            form.add_error("cover", exc)
-            return None
-    try:
-        return save_article(
-            article=article,
-            author=article.author if article else request.user,
-            editor=request.user,
-            title=data["title"],
-            lead=data["lead"],
-            body=data["body"],
-            language=data["language"],
-            kind=data["kind"],
-            section=data["section"],
-            tags=get_or_create_tags(data["tags"]),
-            cover=cover,
+    upload = data.get("cover")
+    if upload and _uploads_limited(request):
+        form.add_error(
+            "cover",
+            _("You have uploaded many images in a short time; please try again in an hour."),
         )
+        return None
+    try:
+        with files_removed_on_failure(), transaction.atomic():
+            cover = None
+            if upload:
+                cover = save_uploaded_image(
+                    data=upload.read(),
+                    alt=data["cover_alt"],
+                    credit=data["cover_credit"],
+                    ai_generated=data["cover_ai_generated"],
+                )
+            return save_article(
+                article=article,
+                author=article.author if article else request.user,
+                editor=request.user,
+                title=data["title"],
+                lead=data["lead"],
+                body=data["body"],
+                language=data["language"],
+                kind=data["kind"],
+                section=data["section"],
+                tags=get_or_create_tags(data["tags"]),
+                cover=cover,
+            )
+    except ImageRejected as exc:
+        form.add_error("cover", exc)
+        return None
     except ValidationError as exc:
         for field, errors in exc.message_dict.items():
             form.add_error(field if field in form.fields else None, errors)
         return None
+
+
+def _uploads_limited(request) -> bool:
+    # Counted only for saves that carry a file: each costs a decode and a re-encode.
+    return is_ratelimited(
+        request, group="editorial-upload", key="user", rate=UPLOAD_RATE, increment=True
+    )
 
 
 @login_required

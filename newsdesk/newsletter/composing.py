@@ -18,7 +18,6 @@ from email.header import Header
 from email.utils import formataddr, formatdate
 
 from django.conf import settings
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -195,7 +194,7 @@ def _cover(image) -> dict | None:
     jpegs = [r for r in image.renditions or [] if r.get("format") == "jpeg"]
     if jpegs:
         best = min(jpegs, key=lambda r: abs(r["width"] - DEFAULT_RENDITION_WIDTH))
-        src, width, height = default_storage.url(best["name"]), best["width"], best["height"]
+        src, width, height = image.url_for(best["name"]), best["width"], best["height"]
     else:
         src, width, height = image.file.url, image.width, image.height
     shown_width = min(EMAIL_WIDTH, width)

@@ -1,8 +1,10 @@
 import io
+import struct
+import zlib
+from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.core.files.storage import default_storage
 from PIL import Image as PILImage
 
 from newsdesk.articles import images
@@ -195,6 +197,25 @@ def test_too_many_pixels_is_rejected(monkeypatch):
     assert "more than" in message and "million pixels" in message
 
 
+def test_a_40_megapixel_png_is_rejected_from_its_header():
+    """A 6300x6340 PNG (40 MP, 2.3 s and 300 MB to accept before) is refused for its pixel
+    count, read from the header: its (here missing) pixel data is never decoded."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
+
+    ihdr = struct.pack(">IIBBBBB", 6300, 6340, 8, 2, 0, 0, 0)
+    png = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", b"\x00" * 64)
+    with pytest.raises(ImageRejected) as caught:
+        reencode_upload(png)
+    assert caught.value.code == "too_many_pixels"
+    assert caught.value.messages == [
+        "The image has more than 16 million pixels; scale it down first."
+    ]
+
+
 def test_too_small_is_rejected():
     """An image with a side under MIN_SIDE pixels is refused, saying how large it must be."""
     (message,) = messages_of(encoded("JPEG", size=(1200, 150)))
@@ -207,7 +228,6 @@ def test_too_small_is_rejected():
 @pytest.mark.django_db
 def test_uploaded_image_is_stored_reencoded(settings, tmp_path):
     """An upload is stored under a random name with its size, alt text and credit."""
-    settings.MEDIA_ROOT = tmp_path
     image = save_uploaded_image(data=encoded("WEBP"), alt="  Ein Rathaus  ", credit="Foto: P.")
     assert image.pk and image.file.name.startswith("images/") and image.file.name.endswith(".jpg")
     assert (image.width, image.height, image.alt, image.credit) == (
@@ -217,7 +237,9 @@ def test_uploaded_image_is_stored_reencoded(settings, tmp_path):
         "Foto: P.",
     )
     assert not image.generated and not image.ai_generated
-    assert (tmp_path / image.file.name).is_file()
+    # Private until an article showing it is published.
+    assert (Path(settings.PRIVATE_MEDIA_ROOT) / image.file.name).is_file()
+    assert not Path(settings.MEDIA_ROOT).exists() or not any(Path(settings.MEDIA_ROOT).iterdir())
 
 
 @pytest.mark.django_db
@@ -249,8 +271,8 @@ def test_generated_image_is_labelled(settings, tmp_path):
 
 @pytest.mark.django_db
 def test_renditions_are_made_once_per_width_and_format(settings, tmp_path):
-    """Every width up to the original's, in AVIF, WebP and JPEG; running again overwrites."""
-    settings.MEDIA_ROOT = tmp_path
+    """Every width up to the original's, in AVIF, WebP and JPEG, in private storage under the
+    master's random name; running again overwrites."""
     image = save_uploaded_image(data=encoded("JPEG", size=(1200, 675)), alt="A square")
     made = make_renditions(image)
     assert [(r["format"], r["width"], r["height"]) for r in made] == [
@@ -258,14 +280,16 @@ def test_renditions_are_made_once_per_width_and_format(settings, tmp_path):
         for width, height in [(480, 270), (960, 540)]
         for fmt in ("avif", "webp", "jpeg")
     ]
+    key = Path(image.file.name).stem
     for rendition in made:
         extension = {"avif": "avif", "webp": "webp", "jpeg": "jpg"}[rendition["format"]]
-        assert rendition["name"] == f"renditions/{image.pk}/{rendition['width']}.{extension}"
-        decoded = PILImage.open(default_storage.open(rendition["name"]))
+        assert rendition["name"] == f"renditions/{key}/{rendition['width']}.{extension}"
+        decoded = PILImage.open(image.file.storage.open(rendition["name"]))
         assert decoded.size == (rendition["width"], rendition["height"])
 
     assert make_renditions(image) == made
-    assert sorted(p.name for p in (tmp_path / "renditions" / str(image.pk)).iterdir()) == sorted(
+    directory = Path(settings.PRIVATE_MEDIA_ROOT) / "renditions" / key
+    assert sorted(p.name for p in directory.iterdir()) == sorted(
         ["480.avif", "480.webp", "480.jpg", "960.avif", "960.webp", "960.jpg"]
     )
     image.refresh_from_db()
@@ -282,8 +306,8 @@ def test_small_original_gets_one_rendition(settings, tmp_path):
 
 @pytest.mark.django_db
 def test_picture_shows_original_until_renditions_exist(settings, tmp_path):
-    """Before renditions are made the original is shown; afterwards the srcsets list them."""
-    settings.MEDIA_ROOT = tmp_path
+    """Before renditions are made the original is shown; afterwards the srcsets list them,
+    from the private view until the image is public, then from public media."""
     image = save_uploaded_image(data=encoded("JPEG", size=(1600, 900)), alt="A cover", credit="P.")
     before = picture_context(image)
     assert before["sources"] == [] and before["srcset"] == ""
@@ -296,9 +320,14 @@ def test_picture_shows_original_until_renditions_exist(settings, tmp_path):
     )
     assert before["computer_generated"] is False
 
+    assert before["src"] == f"/private-media/{image.pk}/{Path(image.file.name).name}"
+
     make_renditions(image)
+    assert picture_context(image)["src"] == f"/private-media/{image.pk}/960.jpg"
+    images.publish_image_files(image=image)
+    assert len(image.public_key) == 22
     after = picture_context(image)
-    base = f"/media/renditions/{image.pk}"
+    base = f"/media/covers/{image.public_key}"
     assert after["sources"] == [
         {
             "type": "image/avif",

@@ -230,7 +230,7 @@ class RenderingTests:
         assert f"{SITE}/de/articles/{a.slug}/" in parsed.urls
         assert f"{SITE}/de/newsletters/wirtschaft/{issue.pk}/" in parsed.urls
         (image,) = parsed.images
-        assert re.fullmatch(rf"{SITE}/media/renditions/{a.cover.pk}/960\.jpg", image["src"])
+        assert re.fullmatch(rf"{SITE}/media/covers/{a.cover.public_key}/960\.jpg", image["src"])
         assert image["width"] == "600" and int(image["height"]) == round(
             a.cover.height * 600 / a.cover.width
         )
