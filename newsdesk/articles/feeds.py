@@ -17,7 +17,6 @@ from django.utils import feedgenerator, translation
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
-from newsdesk.accounts.models import User
 from newsdesk.articles import markdown, queries
 from newsdesk.articles.alternates import absolute_url
 from newsdesk.articles.cache_tags import tags_for_articles
@@ -141,7 +140,7 @@ def tag_source(request, slug) -> FeedSource:
 
 
 def author_source(request, slug) -> FeedSource:
-    author = get_object_or_404(User, slug=slug, is_active=True)
+    author = queries.author_for_reading(slug)
     return _list_source(
         request,
         name=author.display_name,

@@ -2,9 +2,10 @@
 
 import re
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
+from newsdesk.accounts.models import User
 from newsdesk.articles.models import Article, Section, Tag
 
 # How many related articles an article page shows.
@@ -77,6 +78,19 @@ def articles_in_section(section: Section) -> QuerySet[Article]:
 
 def articles_with_tag(tag: Tag) -> QuerySet[Article]:
     return visible_articles().filter(tags=tag).order_by("-published_at")
+
+
+def author_for_reading(slug: str) -> User:
+    """The author with the slug, if they have a public page: an active account with at least
+    one visible article. Anyone may sign up under any display name (an existing author's
+    included); only an editor's publication makes a byline, and with it the page, public."""
+    authors = User.objects.filter(slug=slug, is_active=True).filter(
+        Exists(visible_articles().filter(author=OuterRef("pk")))
+    )
+    try:
+        return authors.get()
+    except User.DoesNotExist:
+        raise Http404("No such author") from None
 
 
 def articles_by_author(author) -> QuerySet[Article]:

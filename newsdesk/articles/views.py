@@ -1,15 +1,15 @@
 from django.conf import settings
-from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
 from django.views.decorators.http import require_safe
 
-from newsdesk.accounts.models import User
 from newsdesk.articles import queries
 from newsdesk.articles.cache_tags import article_tag, tags_for_articles
 from newsdesk.articles.models import Section, Tag
 from newsdesk.articles.reading_time import reading_time_label
 from newsdesk.core.page_cache import cache_page_with
+from newsdesk.core.pagination import paginate
 from newsdesk.discovery.related import related_for
 from newsdesk.newsletter.queries import signup_box
 
@@ -39,7 +39,9 @@ def home(request):
 
 
 def _list_page(request, *, queryset, tag: str, template: str, context: dict):
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, queryset, per_page=PAGE_SIZE)
+    if isinstance(page, HttpResponse):  # a redirect to the page's canonical URL
+        return page
     response = render(request, template, {**context, "page": page})
     return cache_page_with(response, {tag} | tags_for_articles(page.object_list))
 
@@ -70,7 +72,7 @@ def tag(request, slug):
 
 @require_safe
 def author(request, slug):
-    author = get_object_or_404(User, slug=slug, is_active=True)
+    author = queries.author_for_reading(slug)
     return _list_page(
         request,
         queryset=queries.articles_by_author(author),

@@ -2,7 +2,7 @@
 
 Three pieces:
 
-- ``PageCacheMiddleware`` (last in MIDDLEWARE) stores a response when the view opted in with
+- ``PageCacheMiddleware`` (first in MIDDLEWARE) stores a response when the view opted in with
   ``cache_page_with(response, tags)``, the visitor is anonymous and nothing per-user is in it.
 - ``FrontCache`` wraps the WSGI application (newsdesk/wsgi.py): an anonymous GET or HEAD whose
   path is stored is answered from the store without entering Django at all.
@@ -13,32 +13,52 @@ Three pieces:
 A page's tags name what it shows: ``article:12`` for each article on it, ``list:home:de`` for a
 list, ``author:5`` and so on. Purging exactly those tags purges exactly the pages that show a
 changed article.
+
+Two more promises keep the cache from answering what Django would not:
+
+- A render that started before a purge is never stored after it. Every purge takes the next
+  number of a shared sequence and records it on each tag it purges (and ``clear`` on every tag
+  at once). The middleware reads the sequence when a request starts and the store refuses a page
+  if one of its tags was purged since: the page may show what the purge removed.
+- The cache answers only what Django would answer with the same page (``request_key``): a
+  Host outside ALLOWED_HOSTS (the SITE_URL's host and loopback) and plain HTTP under an https
+  SITE_URL go to Django, which rejects or redirects them. Pages are kept apart by scheme and
+  host; and only an empty query or a list page's canonical ``page=<n>``
+  (``mark_canonical_query``, see core/pagination.py) is stored.
 """
 
 from __future__ import annotations
 
 import fcntl
+import functools
 import hashlib
 import mmap
 import os
 import pickle  # noqa: S403 - only ever reads what this module wrote into our own store
+import re
 import shutil
 import tempfile
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.http.request import split_domain_port, validate_host
 
 # Cookies that mean the visitor may see something personal: skip the cache for them.
 PERSONAL_COOKIES = (b"sessionid", b"messages", b"csrftoken")
 # Response headers never stored with a cached page.
 UNCACHED_HEADERS = {"set-cookie", "vary"}
-# Query parameters a cached page may have; any other query is answered but not stored, so that
-# random query strings cannot fill the cache.
-CACHEABLE_PARAMS = {"page"}
+# The only query a stored page may have besides none: a list page's number. Whether that number
+# is the canonical one of an existing page only the view knows (``mark_canonical_query``).
+PAGE_QUERY = re.compile(r"page=[1-9][0-9]{0,8}")
 # A safety net; purges do the real work.
 MAX_AGE_SECONDS = 24 * 3600
+# How long a purge is remembered per tag (Redis forgets it then); a render that took longer than
+# this is not stored, so a forgotten purge can never let a stale page in.
+PURGE_MEMORY_SECONDS = 24 * 3600
 # A process's in-memory copies: bounded in number, and refreshed from the store now and then.
 MEMO_MAX_PAGES = 2000
 MEMO_MAX_AGE_SECONDS = 300
@@ -63,12 +83,18 @@ class FileStore:
     counter, an 8-byte file every process maps into memory, is bumped by every purge; a process
     that sees a new generation drops its copies before answering. So a purge is seen by every
     process at once, and a hit costs a dictionary lookup instead of a file read.
+
+    The generation is also the purge sequence: a purge records the number it is about to become
+    in ``purged/<tag>`` (``clear`` in ``cleared``), and ``set`` refuses a page whose request
+    started at a lower one. Purges hold an exclusive lock on ``lock`` and stores a shared one, so
+    no purge runs between a store's check and its write.
     """
 
     def __init__(self, location: str):
         self.root = Path(location)
         self.pages = self.root / "pages"
         self.tags = self.root / "tags"
+        self.purged = self.root / "purged"
         self._generation = None
         self._memo: dict[str, tuple] = {}
         self._memo_generation = b""
@@ -84,14 +110,26 @@ class FileStore:
             self._generation = mmap.mmap(fd, 8)
         return self._generation
 
-    def _bump_generation(self) -> None:
-        generation = self._generation_map()
-        fcntl.flock(self._generation_fd, fcntl.LOCK_EX)
+    @contextmanager
+    def _locked(self, operation: int) -> Iterator[None]:
+        # A descriptor of its own each time: flock belongs to the open file, so threads of one
+        # process sharing a descriptor would share (and convert) each other's locks.
+        self.root.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.root / "lock", os.O_RDWR | os.O_CREAT, 0o644)
         try:
-            value = int.from_bytes(generation[:8], "little") + 1
-            generation[:8] = (value % 2**64).to_bytes(8, "little")
+            fcntl.flock(fd, operation)
+            yield
         finally:
-            fcntl.flock(self._generation_fd, fcntl.LOCK_UN)
+            os.close(fd)
+
+    def sequence(self) -> int:
+        """The purge sequence now; pass it to ``set`` as ``since``."""
+        return int.from_bytes(self._generation_map()[:8], "little")
+
+    def _set_generation(self, value: int) -> None:
+        # Only under the exclusive lock, and only after the pages are gone: a process that sees
+        # the new generation must not find an old page still on disk and keep it in memory.
+        self._generation_map()[:8] = (value % 2**64).to_bytes(8, "little")
 
     def lookup(self, raw_key: str) -> tuple | None:
         """(status, headers, body) of a stored page, from this process's memory if it can."""
@@ -121,52 +159,123 @@ class FileStore:
         except OSError:
             return None
 
-    def set(self, key: str, blob: bytes, tags: Iterable[str]) -> None:
-        # Tags first: a purge that runs between the two steps then still finds the page.
-        for tag in tags:
-            tag_dir = self.tags / _tag_name(tag)
-            tag_dir.mkdir(parents=True, exist_ok=True)
-            (tag_dir / key).touch()
-        page_dir = self.pages / key[:2]
-        page_dir.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=page_dir)
-        with os.fdopen(fd, "wb") as f:
-            f.write(blob)
-        os.replace(tmp, page_dir / key)
+    def _purged_after(self, name: Path, since: int) -> bool:
+        try:
+            return int(name.read_bytes()) > since
+        except FileNotFoundError:
+            return False
+        except (OSError, ValueError):
+            return True  # unreadable: assume the worst, the page is only not stored
+
+    def set(self, key: str, blob: bytes, tags: Iterable[str], *, since: int) -> bool:
+        """Store a page unless one of its tags was purged after ``since`` (its request's
+        ``sequence()``); returns whether it was stored."""
+        tags = list(tags)
+        with self._locked(fcntl.LOCK_SH):
+            if self._purged_after(self.root / "cleared", since) or any(
+                self._purged_after(self.purged / _tag_name(tag), since) for tag in tags
+            ):
+                return False
+            for tag in tags:
+                tag_dir = self.tags / _tag_name(tag)
+                tag_dir.mkdir(parents=True, exist_ok=True)
+                (tag_dir / key).touch()
+            page_dir = self.pages / key[:2]
+            page_dir.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=page_dir)
+            with os.fdopen(fd, "wb") as f:
+                f.write(blob)
+            os.replace(tmp, page_dir / key)
+        return True
 
     def purge(self, tags: Iterable[str]) -> int:
         removed = 0
-        for tag in tags:
-            tag_dir = self.tags / _tag_name(tag)
-            try:
-                keys = os.listdir(tag_dir)
-            except OSError:
-                continue
-            for key in keys:
+        with self._locked(fcntl.LOCK_EX):
+            number = self.sequence() + 1
+            self.purged.mkdir(parents=True, exist_ok=True)
+            for tag in tags:
+                _write_file(self.purged / _tag_name(tag), str(number).encode())
+                tag_dir = self.tags / _tag_name(tag)
                 try:
-                    os.unlink(self.pages / key[:2] / key)
-                    removed += 1
+                    keys = os.listdir(tag_dir)
                 except OSError:
-                    pass
-                try:
-                    os.unlink(tag_dir / key)
-                except OSError:
-                    pass
-        self._bump_generation()
+                    continue
+                for key in keys:
+                    try:
+                        os.unlink(self.pages / key[:2] / key)
+                        removed += 1
+                    except OSError:
+                        pass
+                    try:
+                        os.unlink(tag_dir / key)
+                    except OSError:
+                        pass
+            self._set_generation(number)
         return removed
 
     def clear(self) -> None:
-        shutil.rmtree(self.pages, ignore_errors=True)
-        shutil.rmtree(self.tags, ignore_errors=True)
-        self._bump_generation()
+        with self._locked(fcntl.LOCK_EX):
+            number = self.sequence() + 1
+            _write_file(self.root / "cleared", str(number).encode())
+            shutil.rmtree(self.pages, ignore_errors=True)
+            shutil.rmtree(self.tags, ignore_errors=True)
+            # Every request that started before now is refused by "cleared"; those that start
+            # after it are newer than every purge recorded so far.
+            shutil.rmtree(self.purged, ignore_errors=True)
+            self._set_generation(number)
+
+
+def _write_file(path: Path, data: bytes) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent)
+    with os.fdopen(fd, "wb") as f:
+        f.write(data)
+    os.replace(tmp, path)
+
+
+# KEYS: the page, the clear mark, then each tag's purge mark, then each tag's set of pages.
+# ARGV: since, the page, its lifetime, the tag sets' lifetime, the page's key without the prefix.
+# One script, so no purge runs between the check and the write.
+_REDIS_SET = """
+local since = tonumber(ARGV[1])
+local n = (#KEYS - 2) / 2
+for i = 2, 2 + n do
+  if tonumber(redis.call('GET', KEYS[i]) or '0') > since then return 0 end
+end
+for i = 3 + n, #KEYS do
+  redis.call('SADD', KEYS[i], ARGV[5])
+  redis.call('EXPIRE', KEYS[i], ARGV[4])
+end
+redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[3])
+return 1
+"""
+# KEYS: the sequence, then pairs of a tag's purge mark and its set of pages.
+# ARGV: how long a purge mark lives, the key prefix of pages.
+_REDIS_PURGE = """
+local number = redis.call('INCR', KEYS[1])
+local removed = 0
+for i = 2, #KEYS, 2 do
+  redis.call('SET', KEYS[i], number, 'EX', ARGV[1])
+  for _, key in ipairs(redis.call('SMEMBERS', KEYS[i + 1])) do
+    removed = removed + redis.call('DEL', ARGV[2] .. key)
+  end
+  redis.call('DEL', KEYS[i + 1])
+end
+return removed
+"""
 
 
 class RedisStore:
+    """Pages as Redis strings, tags as sets of page keys, purges as a sequence (``INCR``) with
+    each tag's last purge number: the same promises as ``FileStore``, for several machines.
+    (The scripts build page keys from the prefix, so this needs one Redis, not a cluster.)"""
+
     def __init__(self, location: str):
         import redis
 
         self.redis = redis.Redis.from_url(location)
         self.prefix = "newsdesk:page:"
+        self._set_script = self.redis.register_script(_REDIS_SET)
+        self._purge_script = self.redis.register_script(_REDIS_PURGE)
 
     def get(self, key: str) -> bytes | None:
         return self.redis.get(self.prefix + key)
@@ -177,27 +286,34 @@ class RedisStore:
         blob = self.get(hash_key(raw_key))
         return None if blob is None else pickle.loads(blob)  # noqa: S301 - our own store
 
-    def set(self, key: str, blob: bytes, tags: Iterable[str]) -> None:
-        pipe = self.redis.pipeline()
-        for tag in tags:
-            pipe.sadd(self.prefix + "tag:" + tag, key)
-            pipe.expire(self.prefix + "tag:" + tag, MAX_AGE_SECONDS * 2)
-        pipe.set(self.prefix + key, blob, ex=MAX_AGE_SECONDS)
-        pipe.execute()
+    def sequence(self) -> int:
+        """The purge sequence now; pass it to ``set`` as ``since``."""
+        return int(self.redis.get(self.prefix + "seq") or 0)
+
+    def set(self, key: str, blob: bytes, tags: Iterable[str], *, since: int) -> bool:
+        """Store a page unless one of its tags was purged after ``since`` (its request's
+        ``sequence()``); returns whether it was stored."""
+        tags = list(tags)
+        keys = [self.prefix + key, self.prefix + "cleared"]
+        keys += [self.prefix + "purged:" + tag for tag in tags]
+        keys += [self.prefix + "tag:" + tag for tag in tags]
+        args = [since, blob, MAX_AGE_SECONDS, MAX_AGE_SECONDS * 2, key]
+        return bool(self._set_script(keys=keys, args=args))
 
     def purge(self, tags: Iterable[str]) -> int:
-        removed = 0
+        keys = [self.prefix + "seq"]
         for tag in tags:
-            tag_key = self.prefix + "tag:" + tag
-            keys = self.redis.smembers(tag_key)
-            if keys:
-                removed += self.redis.delete(*(self.prefix + k.decode() for k in keys))
-            self.redis.delete(tag_key)
-        return removed
+            keys += [self.prefix + "purged:" + tag, self.prefix + "tag:" + tag]
+        return int(self._purge_script(keys=keys, args=[PURGE_MEMORY_SECONDS, self.prefix]))
 
     def clear(self) -> None:
+        number = self.redis.incr(self.prefix + "seq")
+        # First the mark (a render that started before it is refused from now on), then the rest.
+        self.redis.set(self.prefix + "cleared", number, ex=PURGE_MEMORY_SECONDS)
+        keep = {(self.prefix + "seq").encode(), (self.prefix + "cleared").encode()}
         for key in self.redis.scan_iter(self.prefix + "*"):
-            self.redis.delete(key)
+            if key not in keep:
+                self.redis.delete(key)
 
 
 def _tag_name(tag: str) -> str:
@@ -240,28 +356,103 @@ def cache_page_with(response, tags: Iterable[str]):
     return response
 
 
+def mark_canonical_query(request, query: str) -> None:
+    """Say that ``query`` (``page=<n>``) names a page of its own that this view answered, so
+    the page may be stored under it; any other query string is answered but never stored."""
+    request.page_cache_query = query
+
+
+def request_key(environ) -> str | None:
+    """The store key of a request, or None when the cache must leave it to Django, because
+    Django would not answer it with the stored page: a Host outside ALLOWED_HOSTS (Django
+    answers 400) or plain HTTP under SECURE_SSL_REDIRECT (Django redirects to https).
+
+    The key holds the scheme (the stored headers differ: HSTS only over https) and the host
+    without its port (so that ports cannot multiply the pages), except on the SITE_URL's own
+    origin, where it is the path and the query alone (``page_key``).
+    """
+    scheme = _request_scheme(environ)
+    if settings.SECURE_SSL_REDIRECT and scheme != "https":
+        return None
+    domain = _allowed_domain(_raw_host(environ), tuple(settings.ALLOWED_HOSTS), settings.DEBUG)
+    if not domain:
+        return None
+    origin = f"{scheme}://{domain}"
+    raw = raw_key(environ.get("PATH_INFO", ""), environ.get("QUERY_STRING", ""))
+    return hash_key(raw if origin == _site_origin(settings.SITE_URL) else origin + raw)
+
+
+@functools.lru_cache(maxsize=8)
+def _site_origin(site_url: str) -> str:
+    parts = urlsplit(site_url)
+    return f"{parts.scheme}://{split_domain_port(parts.netloc)[0]}"
+
+
+@functools.lru_cache(maxsize=256)
+def _allowed_domain(host: str, allowed_hosts: tuple[str, ...], debug: bool) -> str:
+    # As django.http.HttpRequest.get_host: the domain if Django accepts the host, else "".
+    if debug and not allowed_hosts:
+        allowed_hosts = (".localhost", "127.0.0.1", "[::1]")
+    domain, _port = split_domain_port(host)
+    return domain if domain and validate_host(domain, allowed_hosts) else ""
+
+
+def _request_scheme(environ) -> str:
+    # As django.http.HttpRequest.scheme.
+    if settings.SECURE_PROXY_SSL_HEADER:
+        header, secure_value = settings.SECURE_PROXY_SSL_HEADER
+        value = environ.get(header)
+        if value is not None:
+            return "https" if value.split(",", 1)[0].strip() == secure_value else "http"
+    return environ.get("wsgi.url_scheme", "")
+
+
+def _raw_host(environ) -> str:
+    # As django.http.HttpRequest._get_raw_host, without the port it adds (the key ignores it).
+    if settings.USE_X_FORWARDED_HOST and "HTTP_X_FORWARDED_HOST" in environ:
+        return environ["HTTP_X_FORWARDED_HOST"]
+    return environ.get("HTTP_HOST") or environ.get("SERVER_NAME", "")
+
+
+def _has_personal_cookie(cookie_header: str) -> bool:
+    cookie = cookie_header.encode("latin-1", "replace")
+    return bool(cookie) and any(name in cookie for name in PERSONAL_COOKIES)
+
+
 class PageCacheMiddleware:
     """Stores opted-in anonymous responses for FrontCache to serve.
 
     First in MIDDLEWARE, so that what it stores carries every header the other middleware add.
+    It reads the purge sequence before the view runs: a purge during the render (an edit, an
+    unpublish, a takedown) then keeps the rendered page out of the store.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        since = key = None
+        query = request.META.get("QUERY_STRING", "")
+        if (
+            settings.PAGE_CACHE["ENABLED"]
+            and request.method == "GET"
+            and (not query or PAGE_QUERY.fullmatch(query))
+            and not _has_personal_cookie(request.META.get("HTTP_COOKIE", ""))
+        ):
+            key = request_key(request.META)
+        if key is not None:
+            since = (get_store().sequence(), time.monotonic())
         response = self.get_response(request)
         tags = getattr(response, "page_cache_tags", None)
         if (
-            tags
-            and settings.PAGE_CACHE["ENABLED"]
-            and request.method == "GET"
+            since is not None
+            and tags
             and response.status_code == 200
             and not response.streaming
             and not response.cookies
-            and set(request.GET) <= CACHEABLE_PARAMS
+            and (not query or query == getattr(request, "page_cache_query", None))
             and not request.user.is_authenticated
-            and not any(c.encode() in PERSONAL_COOKIES for c in request.COOKIES)
+            and time.monotonic() - since[1] < PURGE_MEMORY_SECONDS
         ):
             headers = [
                 (name, value)
@@ -270,9 +461,8 @@ class PageCacheMiddleware:
             ]
             headers.append(("X-Page-Cache", "hit"))
             blob = pickle.dumps(("200 OK", headers, response.content), protocol=5)
-            key = page_key(request.META["PATH_INFO"], request.META.get("QUERY_STRING", ""))
-            get_store().set(key, blob, tags)
-            response["X-Page-Cache"] = "miss"
+            if get_store().set(key, blob, tags, since=since[0]):
+                response["X-Page-Cache"] = "miss"
         return response
 
 
@@ -284,14 +474,15 @@ class FrontCache:
         self.enabled = settings.PAGE_CACHE["ENABLED"]
 
     def __call__(self, environ, start_response):
-        if self.enabled and environ["REQUEST_METHOD"] in ("GET", "HEAD"):
-            cookie = environ.get("HTTP_COOKIE", "").encode("latin-1", "replace")
-            if not cookie or not any(name in cookie for name in PERSONAL_COOKIES):
-                blob = get_store().get(
-                    page_key(environ["PATH_INFO"], environ.get("QUERY_STRING", ""))
-                )
-                if blob is not None:
-                    status, headers, body = pickle.loads(blob)  # noqa: S301 - our own store
-                    start_response(status, headers)
-                    return [b""] if environ["REQUEST_METHOD"] == "HEAD" else [body]
+        if (
+            self.enabled
+            and environ["REQUEST_METHOD"] in ("GET", "HEAD")
+            and not _has_personal_cookie(environ.get("HTTP_COOKIE", ""))
+            and (key := request_key(environ)) is not None
+        ):
+            blob = get_store().get(key)
+            if blob is not None:
+                status, headers, body = pickle.loads(blob)  # noqa: S301 - our own store
+                start_response(status, headers)
+                return [b""] if environ["REQUEST_METHOD"] == "HEAD" else [body]
         return self.app(environ, start_response)

@@ -7,7 +7,7 @@ confirmation mail bound that). The subscriber's pages are opened by a secret tok
 which also stands in for a CSRF token; RFC 8058 requires that one-click POSTs work without one.
 """
 
-from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -17,6 +17,7 @@ from django_ratelimit.decorators import ratelimit
 from newsdesk.articles.cache_tags import article_tag
 from newsdesk.core.client_ip import client_ip
 from newsdesk.core.page_cache import cache_page_with
+from newsdesk.core.pagination import paginate
 from newsdesk.newsletter import actions, queries
 from newsdesk.newsletter.forms import ManageForm, SubscribeForm
 from newsdesk.newsletter.models import Newsletter, Subscription
@@ -181,7 +182,9 @@ def one_click(request, token, slug):
 @require_safe
 def archive(request, slug):
     newsletter = access_newsletter_for_reading(request.user, slug)
-    page = Paginator(queries.sent_issues(newsletter), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, queries.sent_issues(newsletter), per_page=PAGE_SIZE)
+    if isinstance(page, HttpResponse):  # a redirect to the page's canonical URL
+        return page
     response = render(request, "newsletter/archive.html", {"newsletter": newsletter, "page": page})
     return cache_page_with(response, {queries.archive_tag(newsletter.pk)})
 

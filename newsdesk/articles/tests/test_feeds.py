@@ -143,6 +143,7 @@ class FeedContentTests:
 def test_list_pages_announce_their_feeds(client):
     """Home, section, tag and author pages carry autodiscovery links to their own feeds."""
     section, tag, author = SectionFactory(), TagFactory(), UserFactory()
+    article(author=author, slug="announced")  # an author's page exists once they are published
     pages = {
         "/de/": ["/de/feed.rss", "/de/feed.atom", "/feed.rss", "/feed.atom"],
         f"/de/sections/{section.slug}/": [f"/de/sections/{section.slug}/feed.rss"],
