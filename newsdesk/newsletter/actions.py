@@ -55,7 +55,7 @@ def _get_or_create_subscriber(*, email: str, language: str) -> Subscriber:
         return subscriber
     try:
         with transaction.atomic():
-            return Subscriber.objects.create(email=email, token=new_token(), language=language)
+            return Subscriber.objects.create(email=email, language=language)
     except IntegrityError:
         # Another request created the same address a moment ago.
         return Subscriber.objects.get(email__iexact=email)

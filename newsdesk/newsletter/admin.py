@@ -115,8 +115,8 @@ class SubscriberAdmin(ReadOnlyAdmin):
     list_display = ["email", "language", "is_suppressed", "created_at"]
     list_filter = [SuppressedFilter, "language"]
     search_fields = ["email"]
-    # The token opens the subscriber's page: never shown, not even to admins.
-    exclude = ["token"]
+    # The nonce is half of the subscriber's link token: never shown, not even to admins.
+    exclude = ["token_nonce", "legacy_token_hash"]
     inlines = [SubscriptionInline]
 
     @admin.display(boolean=True, description=_("suppressed"))

@@ -200,13 +200,14 @@ def _recipient_addresses(message: Message) -> list[str]:
 def handle_unsubscribe(message: Message) -> bool:
     """A message to the List-Unsubscribe mailto: unsubscribes, whatever subject or body."""
     from newsdesk.newsletter.actions import unsubscribe
+    from newsdesk.newsletter.queries import subscriber_by_link_token
 
     for address in _recipient_addresses(message):
         match = UNSUBSCRIBE_ADDRESS.match(address.strip())
         if match is None:
             continue
         token, newsletter_id = match.groups()
-        subscriber = Subscriber.objects.filter(token=token).first()
+        subscriber = subscriber_by_link_token(token)
         if subscriber is None:
             logger.info("mailto unsubscribe with an unknown token ignored")
             return True

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from newsdesk.core.models import TimestampedModel
+from newsdesk.newsletter import tokens
 
 
 class Newsletter(TimestampedModel):
@@ -39,10 +40,15 @@ class Newsletter(TimestampedModel):
 
 
 class Subscriber(TimestampedModel):
-    """An email address, no account. `token` opens the subscriber's own page from any email."""
+    """An email address, no account. `link_token` opens the subscriber's own page from any
+    email; the database keeps only its nonce (see tokens.py)."""
 
     email = models.EmailField()
-    token = models.CharField(max_length=64, unique=True)
+    token_nonce = models.CharField(
+        max_length=2 * tokens.NONCE_BYTES, unique=True, default=tokens.new_nonce, editable=False
+    )
+    # SHA-256 of the random token of a subscriber from before tokens.py; empty for the others.
+    legacy_token_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     language = models.CharField(max_length=35, default="de")
     # Hard bounces and complaints: nothing is sent to the address any more.
     suppressed_at = models.DateTimeField(null=True, blank=True)
@@ -55,6 +61,10 @@ class Subscriber(TimestampedModel):
 
     def __str__(self):
         return self.email
+
+    @property
+    def link_token(self) -> str:
+        return tokens.link_token(self.token_nonce)
 
 
 class Subscription(TimestampedModel):

@@ -8,6 +8,7 @@ a missing object and for one the user may not use that way.
 from django.http import Http404
 
 from newsdesk.accounts.roles import ADMIN, ANONYMOUS, CONTRIBUTOR, EDITOR, role_of
+from newsdesk.newsletter import queries
 from newsdesk.newsletter.models import Issue, Newsletter, Subscriber
 
 PERMISSIONS = {
@@ -76,9 +77,7 @@ def access_issue_for_reading(user, newsletter: Newsletter, pk) -> Issue:
 
 def access_subscriber_by_token(token) -> Subscriber:
     """The subscriber whose emails carry `token`; 404 for any other string."""
-    if not token:
+    subscriber = queries.subscriber_by_link_token(token or "")
+    if subscriber is None:
         raise Http404("No such subscriber")
-    try:
-        return Subscriber.objects.get(token=token)
-    except Subscriber.DoesNotExist:
-        raise Http404("No such subscriber") from None
+    return subscriber

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from newsdesk.articles.models import Article
 from newsdesk.articles.queries import visible_articles
+from newsdesk.newsletter import tokens
 from newsdesk.newsletter.models import Issue, Newsletter, Subscriber, Subscription
 
 # The list of all newsletters (and the signup box on every page) carries this cache tag.
@@ -63,6 +64,16 @@ def pending_subscriptions(*, token_hash: str) -> QuerySet[Subscription]:
         status=Subscription.Status.PENDING,
         confirmation_expires_at__gt=timezone.now(),
     )
+
+
+def subscriber_by_link_token(token: str) -> Subscriber | None:
+    """The subscriber whose mails carry `token` (a link token, or one from before tokens.py)."""
+    if not token:
+        return None
+    nonce = tokens.nonce_of(token)
+    if nonce is not None:
+        return Subscriber.objects.filter(token_nonce=nonce).first()
+    return Subscriber.objects.filter(legacy_token_hash=tokens.legacy_hash(token)).first()
 
 
 def subscriptions_by_newsletter(subscriber: Subscriber) -> dict[int, Subscription]:

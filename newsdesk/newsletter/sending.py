@@ -57,6 +57,7 @@ from newsdesk.newsletter.composing import (
     render_issue,
 )
 from newsdesk.newsletter.models import Delivery, Issue, Subscription
+from newsdesk.newsletter.tokens import link_token
 
 logger = logging.getLogger(__name__)
 
@@ -546,11 +547,17 @@ def _claim(*, issue_id: int, worker_id: str, limit: int, lease_seconds: int) -> 
     rows = Delivery.objects.filter(
         issue_id=issue_id, status=D.SENDING, claimed_by=worker_id, claimed_at=now
     ).values_list(
-        "pk", "email", "message_id", "subscriber__token", "subscriber__suppressed_at", "attempts"
+        "pk",
+        "email",
+        "message_id",
+        "subscriber__token_nonce",
+        "subscriber__suppressed_at",
+        "attempts",
     )
+    # One HMAC per recipient, from the row already read: the token is stored nowhere.
     return [
-        _Claimed(pk, email, mid, token, suppressed is not None, attempts)
-        for pk, email, mid, token, suppressed, attempts in rows
+        _Claimed(pk, email, mid, link_token(nonce), suppressed is not None, attempts)
+        for pk, email, mid, nonce, suppressed, attempts in rows
     ]
 
 

@@ -1,5 +1,6 @@
 from django.urls import path, register_converter
 
+from newsdesk.core import converters  # noqa: F401 - registers <token:...>
 from newsdesk.reports import views
 
 
@@ -15,12 +16,7 @@ class CaseNumberConverter:
         return value
 
 
-class TokenConverter(CaseNumberConverter):
-    regex = r"[0-9A-Za-z_-]{1,100}"
-
-
 register_converter(CaseNumberConverter, "case")
-register_converter(TokenConverter, "token")
 
 app_name = "reports"
 urlpatterns = [

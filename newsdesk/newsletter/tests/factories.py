@@ -1,5 +1,3 @@
-import secrets
-
 import factory
 from django.utils import timezone
 
@@ -24,7 +22,6 @@ class SubscriberFactory(factory.django.DjangoModelFactory):
         model = Subscriber
 
     email = factory.Sequence(lambda n: f"reader{n}@example.org")
-    token = factory.LazyFunction(lambda: secrets.token_urlsafe(32))
     language = "de"
 
     class Params:

@@ -12,6 +12,7 @@ from django.core.management.base import CommandError
 from newsdesk.articles.tests.factories import article
 from newsdesk.newsletter import sending
 from newsdesk.newsletter.models import Delivery, Issue, Subscriber, Subscription
+from newsdesk.newsletter.queries import subscriber_by_link_token
 from newsdesk.newsletter.tests.test_composing import make_issue, make_newsletter, make_subscribers
 
 pytestmark = pytest.mark.django_db
@@ -113,7 +114,7 @@ class UnsubscribeByMailTests:
         Subscription.objects.create(
             subscriber=subscriber, newsletter=other, status=Subscription.Status.CONFIRMED
         )
-        data = eml("unsubscribe.eml", token=subscriber.token, newsletter=newsletter.pk)
+        data = eml("unsubscribe.eml", token=subscriber.link_token, newsletter=newsletter.pk)
         assert ingest(data).strip() == f"stdin: {CONSUMED}"
         statuses = dict(subscriber.subscriptions.values_list("newsletter__slug", "status"))
         assert statuses == {"wirtschaft": "unsubscribed", "sport": "confirmed"}
@@ -126,7 +127,7 @@ class UnsubscribeByMailTests:
         header = str(mail.outbox[0].message()["List-Unsubscribe"])
         mailto = header.split("<mailto:")[1].rstrip(">")
         token = mailto.split("+")[1].split(".")[0]
-        subscriber = Subscriber.objects.get(token=token)
+        subscriber = subscriber_by_link_token(token)
         message = f"To: {mailto}\nFrom: x@example.net\nSubject: unsubscribe\n\n".encode()
         assert CONSUMED in ingest(message)
         assert subscriber.subscriptions.get(newsletter=newsletter).status == "unsubscribed"
@@ -215,7 +216,9 @@ class MaildirTests:
             "3.plain": eml("plain.eml", message_id=deliveries[0].message_id),
             "4.malformed": eml("malformed.eml"),
             "5.unsubscribe": eml(
-                "unsubscribe.eml", token=deliveries[2].subscriber.token, newsletter=newsletter.pk
+                "unsubscribe.eml",
+                token=deliveries[2].subscriber.link_token,
+                newsletter=newsletter.pk,
             ),
         }
 

@@ -109,8 +109,14 @@ def test_access_functions(objects):
 
 def test_subscribers_are_found_only_by_their_exact_token(objects):
     subscriber = objects["subscriber"]
-    assert permissions.access_subscriber_by_token(subscriber.token) == subscriber
-    for token in ("", None, subscriber.token[:-1], subscriber.token.upper(), subscriber.email):
+    assert permissions.access_subscriber_by_token(subscriber.link_token) == subscriber
+    for token in (
+        "",
+        None,
+        subscriber.link_token[:-1],
+        subscriber.link_token.upper(),
+        subscriber.email,
+    ):
         with pytest.raises(Http404):
             permissions.access_subscriber_by_token(token)
 
@@ -148,7 +154,7 @@ ENDPOINTS = {
 
 def _ids(objects) -> dict:
     return {
-        "token": objects["subscriber"].token,
+        "token": objects["subscriber"].link_token,
         "letter": objects["letter"].pk,
         "subscriber": objects["subscriber"].pk,
         "sent": objects["sent"].pk,

@@ -40,7 +40,7 @@ def confirmed():
 @pytest.mark.django_db
 class OneClickTests:
     def url(self, subscriber, newsletter):
-        return f"/en/newsletters/u/{subscriber.token}/{newsletter.slug}/"
+        return f"/en/newsletters/u/{subscriber.link_token}/{newsletter.slug}/"
 
     def test_a_post_without_cookies_unsubscribes_with_a_200(self, client, confirmed):
         """RFC 8058: the mail client POSTs `List-Unsubscribe=One-Click`, with no cookie, no
@@ -88,7 +88,7 @@ class OneClickTests:
         missing = client.get("/en/no-such-page/at-all/")
         for url in (
             f"/en/newsletters/u/not-a-token/{newsletter.slug}/",
-            f"/en/newsletters/u/{subscriber.token}/no-such-letter/",
+            f"/en/newsletters/u/{subscriber.link_token}/no-such-letter/",
         ):
             for response in (client.get(url), client.post(url)):
                 assert response.status_code == 404
@@ -99,7 +99,7 @@ class OneClickTests:
 @pytest.mark.django_db
 class ManageTests:
     def url(self, subscriber):
-        return f"/en/newsletters/me/{subscriber.token}/"
+        return f"/en/newsletters/me/{subscriber.link_token}/"
 
     def test_the_page_shows_what_the_subscriber_receives(self, client, confirmed):
         subscriber, newsletter = confirmed
@@ -285,5 +285,5 @@ class ArchiveTests:
 @pytest.mark.django_db
 def test_subscriber_of_suppressed_address_sees_why(client):
     subscriber = SubscriberFactory(suppressed=True)
-    html = client.get(f"/en/newsletters/me/{subscriber.token}/").content.decode()
+    html = client.get(f"/en/newsletters/me/{subscriber.link_token}/").content.decode()
     assert "could not be delivered" in html
