@@ -8,11 +8,27 @@ Prints on stdout (everything else goes to stderr):
     BENCH related_precision_at_5_embedding           nearest of each article (itself excluded)
     BENCH related_precision_at_5_crosslang_tfidf     the same, ranking only the articles in the
     BENCH related_precision_at_5_crosslang_embedding other language than the article's
+    BENCH related_block_recall_at_5                  what readers see: the related block of
+    BENCH related_block_crosslang_recall_at_5        each article page (see below)
     BENCH related_compute_ms                         median of 20 publishes (see below)
 
 Precision is measured on bench/related_eval (240 generated articles, 10 topics, 12 German and 12
 English per topic, no translations), with the backends' own vectors and index classes, on plain
-objects. related_compute_ms is discovery.related.update_article() for a newly published article
+objects. The related_block figures are read from the rendered article pages: the same 240
+articles written as Markdown files (one section, no tags), imported into a fresh embedded
+instance with `newsdesk import --publish` (HUEY_IMMEDIATE=1: each publish runs the background
+update, as a worker would), then every article page fetched from granian serving that instance.
+For each page, the block's first 5 teasers are looked up by their link:
+
+    related_block_recall_at_5            mean over pages of (same-topic teasers among the 5) /
+                                         min(5, same-topic articles the page could show); the
+                                         set has 23 for every article, so it is hits / 5
+    related_block_crosslang_recall_at_5  share of pages whose 5 teasers include at least one
+                                         same-topic article in the other language (each page
+                                         has 12 it could show)
+
+Both count a page whose block is missing or shorter as a miss; every other-language teaser must
+carry its language label (counted on stderr). related_compute_ms is discovery.related.update_article() for a newly published article
 with title, lead and 1,500+ characters of body, in an embedded instance holding 100,000 stored
 embedding vectors (random unit vectors: embedding 100,000 texts would take hours): reading the
 article, embedding its text, storing the vector, bringing the worker's vector cache up to date,
@@ -22,15 +38,19 @@ model is loaded and the cache filled by one publish beforehand (not reported).
 Runs in a private temp directory (SQLite, removed at the end; BENCH_KEEP=1 keeps it) whatever
 NEWSDESK_VAR or DATABASE_URL say. Knobs, for experiments only: BENCH_RELATED_VECTORS (100000),
 BENCH_RELATED_RUNS (20),
-BENCH_RELATED_PRECISION (1; 0 skips the precision part).
+BENCH_RELATED_PRECISION (1; 0 skips the precision part), BENCH_RELATED_BLOCK (1; 0 skips the
+block part), BENCH_RELATED_COMPUTE (1; 0 skips related_compute_ms).
 """
 
 from __future__ import annotations
 
 import os
 import resource
+import subprocess
 import sys
 import time
+import urllib.request
+from html.parser import HTMLParser
 from pathlib import Path
 
 import instance
@@ -39,6 +59,11 @@ ROOT = Path(__file__).resolve().parent.parent
 VECTORS = int(os.environ.get("BENCH_RELATED_VECTORS", "100000"))
 RUNS = int(os.environ.get("BENCH_RELATED_RUNS", "20"))
 PRECISION = os.environ.get("BENCH_RELATED_PRECISION", "1") == "1"
+BLOCK = os.environ.get("BENCH_RELATED_BLOCK", "1") == "1"
+COMPUTE = os.environ.get("BENCH_RELATED_COMPUTE", "1") == "1"
+BIN = Path(sys.executable).parent
+# Never through an http_proxy from the environment: the server is on loopback.
+OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 # Rows inserted per transaction.
 BATCH = 5000
 K = 5
@@ -53,7 +78,8 @@ import numpy as np  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
-from generate import corpus  # noqa: E402
+from generate import corpus, write_markdown  # noqa: E402
+from helpers import free_ports, wait_http  # noqa: E402
 
 from newsdesk.accounts.models import User  # noqa: E402
 from newsdesk.articles.models import Article, Section  # noqa: E402
@@ -195,11 +221,116 @@ def parts(fresh: list[Article]) -> tuple[list[float], list[float], list[float]]:
     return embed_ms, search_ms, short_ms
 
 
+class RelatedBlock(HTMLParser):
+    """The teasers of a page's `aside.related`, in order: (href, lang, language label)."""
+
+    def __init__(self, html: str):
+        super().__init__(convert_charrefs=True)
+        self.teasers: list[list] = []
+        self.inside = self.in_label = False
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        classes = (attrs.get("class") or "").split()
+        if tag == "aside" and "related" in classes:
+            self.inside = True
+        elif self.inside and tag == "article" and "teaser" in classes:
+            self.teasers.append([None, attrs.get("lang"), ""])
+        elif self.inside and tag == "a" and "teaser-link" in classes:
+            self.teasers[-1][0] = attrs["href"]
+        elif self.inside and tag == "span" and "language-label" in classes:
+            self.in_label = True
+
+    def handle_endtag(self, tag):
+        if tag == "aside":
+            self.inside = False
+        elif tag == "span":
+            self.in_label = False
+
+    def handle_data(self, data):
+        if self.in_label:
+            self.teasers[-1][2] += data
+
+
+def block_pages(articles: list[dict]) -> dict[str, tuple[dict, list[list]]]:
+    """Imports the set into a fresh instance, serves it with granian and reads every article
+    page's related block: {path: (article, teasers)}."""
+    var = Path(VAR) / "block"
+    env = {**os.environ, "NEWSDESK_VAR": str(var), "SITE_URL": "http://127.0.0.1:8000"}
+    files = write_markdown(articles, var / "eval")
+    newsdesk = str(BIN / "newsdesk")
+    # Their output goes to stderr: stdout is for the BENCH lines.
+    subprocess.run(
+        [newsdesk, "migrate", "--noinput", "-v0"], env=env, check=True, stdout=sys.stderr
+    )
+    start = time.perf_counter()
+    imported = subprocess.run(
+        [newsdesk, "import", "--publish", *map(str, files)],
+        env={**env, "HUEY_IMMEDIATE": "1"},
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    paths = [line.split(" ", 1)[1] for line in imported.stdout.splitlines()]
+    if len(paths) != len(files) or not all(line.startswith("published ") for line in
+                                           imported.stdout.splitlines()):  # fmt: skip
+        raise SystemExit(f"import did not publish every file:\n{imported.stdout}")
+    log(f"{len(paths)} articles imported and published in {time.perf_counter() - start:.0f} s")
+    (port,) = free_ports(1)
+    server = subprocess.Popen(
+        [str(BIN / "granian"), "--interface", "wsgi", "--host", "127.0.0.1", "--port",
+         str(port), "--workers", "1", "--blocking-threads", "1", "--no-ws", "--log-level",
+         "warning", "--no-access-log", "newsdesk.wsgi:application"],
+        env=env, cwd=ROOT, stdout=sys.stderr,
+    )  # fmt: skip
+    try:
+        wait_http(f"http://127.0.0.1:{port}/healthz", 60, server.pid)
+        pages = {}
+        for path, article in zip(paths, files.values(), strict=True):
+            with OPENER.open(f"http://127.0.0.1:{port}{path}", timeout=30) as response:
+                html = response.read().decode()
+            pages[path] = (article, RelatedBlock(html).teasers)
+        return pages
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def report_block(articles: list[dict]) -> None:
+    pages = block_pages(articles)
+    by_path = {path: article for path, (article, _teasers) in pages.items()}
+    recall, crosslang, shown, other, other_on_topic, unlabelled = [], [], 0, 0, 0, 0
+    for article, teasers in pages.values():
+        seen = [(by_path.get(href), lang, label) for href, lang, label in teasers[:K]]
+        on_topic = [a for a, _lang, _label in seen if a and a["topic"] == article["topic"]]
+        possible = sum(a["topic"] == article["topic"] and a is not article for a in articles)
+        recall.append(len(on_topic) / min(K, possible))
+        crosslang.append(any(a["language"] != article["language"] for a in on_topic))
+        shown += len(seen)
+        for a, lang, label in seen:
+            if lang != article["language"]:
+                other += 1
+                other_on_topic += bool(a and a["topic"] == article["topic"])
+                unlabelled += not label
+    log(
+        f"block: {shown} teasers on {len(pages)} pages, {other} in the other language "
+        f"({other_on_topic} of them on topic, {unlabelled} without a language label)"
+    )
+    if unlabelled:
+        raise SystemExit(f"{unlabelled} other-language teasers without a language label")
+    print(f"BENCH related_block_recall_at_5 {np.mean(recall):.3f} ratio", flush=True)
+    print(f"BENCH related_block_crosslang_recall_at_5 {np.mean(crosslang):.3f} ratio", flush=True)
+
+
 def main() -> None:
     articles = corpus()
     if PRECISION:
         report_precision(articles)
-    report_compute(articles)
+    if BLOCK:
+        report_block(articles)
+    if COMPUTE:
+        report_compute(articles)
 
 
 def report_precision(articles: list[dict]) -> None:

@@ -3,6 +3,7 @@ English per topic, none a translation of another (each is drawn on its own from 
 sentences in its language).
 
     .venv/bin/python bench/related_eval/generate.py > bench/related_eval/corpus.jsonl
+    .venv/bin/python bench/related_eval/generate.py --markdown DIR   (files for `newsdesk import`)
 
 An article: a headline and lead of its topic, then nine sentences in three paragraphs: two
 sentences of its topic, one shared pattern filled with the topic's noun phrases and actors,
@@ -75,6 +76,33 @@ def corpus(seed: int = SEED) -> list[dict]:
     return [{"id": i, **a} for i, a in enumerate(articles)]
 
 
+def write_markdown(articles: list[dict], directory: Path) -> dict[Path, dict]:
+    """Each article as a Markdown file with front matter (DESIGN.md's import format), all in
+    one section and without tags, so that nothing but their text relates them. The slug holds
+    only the id, not the topic. Returns the file of each article."""
+    directory.mkdir(parents=True, exist_ok=True)
+    files = {}
+    for a in articles:
+        path = directory / f"eval-{a['id']:03d}.md"
+        # JSON strings are YAML double-quoted scalars.
+        front = {
+            "title": a["title"],
+            "author": "Eval Desk",
+            "language": a["language"],
+            "section": "Eval",
+            "lead": a["lead"],
+            "slug": f"eval-{a['id']:03d}",
+        }
+        lines = [f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in front.items()]
+        path.write_text("---\n" + "\n".join(lines) + "\n---\n\n" + a["body"] + "\n")
+        files[path] = a
+    return files
+
+
 if __name__ == "__main__":
-    for item in corpus():
-        print(json.dumps(item, ensure_ascii=False))
+    if sys.argv[1:2] == ["--markdown"]:
+        for path in write_markdown(corpus(), Path(sys.argv[2])):
+            print(path)
+    else:
+        for item in corpus():
+            print(json.dumps(item, ensure_ascii=False))

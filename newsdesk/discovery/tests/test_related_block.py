@@ -1,5 +1,6 @@
 """The related block as readers see it: the article page's HTML, from stored neighbour scores."""
 
+import importlib
 from html.parser import HTMLParser
 
 import pytest
@@ -152,3 +153,36 @@ class RelatedBlockTests:
             ("Same tag", "English"),
         ]
         assert shown[1]["href"] == by_tag.get_absolute_url()
+
+
+@pytest.mark.django_db
+class NeighbourScoreMigrationTests:
+    def test_stored_cosines_take_the_language_gap_across_languages(self, author):
+        """Migration 0005 adds the embedding's gap to the stored scores of neighbours in
+        another language than the list's article (de-AT counts as de), re-sorts the list, and
+        takes it away again backwards; TF-IDF lists are left alone."""
+        from django.apps import apps
+
+        migration = importlib.import_module(
+            "newsdesk.discovery.migrations.0005_neighbour_scores_language_gap"
+        )
+        page = written("Hauptartikel", author=author, language="de-AT")
+        german = written("Deutscher Nachbar", author=author)
+        english = written("English neighbour", author=author, language="en")
+        lexical = written("Lexikalisch", author=author)
+        row = ArticleVector.objects.create(
+            article=page,
+            model="e5-small-q4",
+            vector=b"",
+            dim=0,
+            text_hash="0" * 64,
+            neighbours=[[german.pk, 0.85], [english.pk, 0.81]],
+        )
+        neighbours(lexical, {english: 0.3})
+        migration.forwards(apps, None)
+        row.refresh_from_db()
+        assert row.neighbours == [[english.pk, 0.87], [german.pk, 0.85]]
+        assert ArticleVector.objects.get(article=lexical).neighbours == [[english.pk, 0.3]]
+        migration.backwards(apps, None)
+        row.refresh_from_db()
+        assert row.neighbours == [[german.pk, 0.85], [english.pk, 0.81]]
