@@ -30,6 +30,12 @@ MAX_MESSAGE_BYTES = 50 * 1024 * 1024
 Handler = Callable[[EmailMessage], bool]
 
 
+class Refused(Exception):  # noqa: N818 - a refusal, not an error
+    """Raised by a handler for a message that is its own but that it will not take (a rate
+    limit): dispatch() passes it on, and the command keeps the message for a person, saying
+    why."""
+
+
 def handlers() -> list[tuple[str, Handler]]:
     paths = getattr(settings, "INBOUND_MAIL_HANDLERS", DEFAULT_HANDLERS)
     return [(path, import_string(path)) for path in paths]
@@ -54,7 +60,8 @@ def describe(message: EmailMessage) -> str:
 
 def dispatch(data: bytes) -> str | None:
     """Hands one raw message to the handlers; returns the path of the one that consumed it,
-    or None when none did (the caller keeps the message)."""
+    or None when none did (the caller keeps the message). Raises Refused when a handler
+    refused it (the caller keeps it too)."""
     if not data.strip():
         logger.warning("inbound mail: empty message ignored")
         return None
@@ -67,6 +74,9 @@ def dispatch(data: bytes) -> str | None:
             if handler(message):
                 logger.info("inbound mail consumed by %s: %s", path, describe(message))
                 return path
+        except Refused as refusal:
+            logger.warning("inbound mail refused by %s (%s): %s", path, refusal, describe(message))
+            raise
         except Exception:
             logger.exception("inbound mail handler %s failed on %s", path, describe(message))
     logger.warning("inbound mail not handled, kept: %s", describe(message))

@@ -22,8 +22,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django_ratelimit.core import get_usage
 
 from newsdesk.articles.models import Article
+from newsdesk.core.inbound import Refused
 from newsdesk.reports import actions, attachments
 from newsdesk.reports.grounds import Ground
 from newsdesk.reports.models import LINE_MAX, ORIGINAL_TEXT_MAX, Report
@@ -31,6 +33,12 @@ from newsdesk.reports.models import LINE_MAX, ORIGINAL_TEXT_MAX, Report
 logger = logging.getLogger(__name__)
 
 RECIPIENT_HEADERS = ("Delivered-To", "X-Original-To", "Envelope-To", "To", "Cc")
+# A rights holder files a few reports at a time; more from one address in an hour is a loop
+# (an auto-responder answering our confirmations) or a flood.
+SENDER_LIMIT_PER_HOUR = 5
+# All senders together: far above a newsroom's real report volume, low enough that forged
+# From addresses cannot bury the queue or mail hundreds of confirmations an hour.
+OVERALL_LIMIT_PER_HOUR = 200
 _URL = re.compile(
     r"https?://(?P<host>[A-Za-z0-9.\-\[\]:]+)/(?P<lang>[a-z]{2})/articles/(?P<slug>[-\w]+)/?",
     re.ASCII,
@@ -41,10 +49,11 @@ def handle(message: Message) -> bool:
     """True if the message was for the reports address (then it is filed, whatever it holds)."""
     if not addressed_to_reports(message):
         return False
+    name, email = sender(message)
+    check_rate(email)
     text, html_part, files = read_parts(message)
     files = [*original_message(message), *files]
     article = find_article(text + "\n" + html_part)
-    name, email = sender(message)
     body = text.strip() or html_to_text(html_part)
     with transaction.atomic():
         report, _token = actions.file_report(
@@ -64,6 +73,25 @@ def handle(message: Message) -> bool:
             actions.note_skipped_attachments(report=report, lines=skipped)
     logger.info("report %s filed by mail (article %s)", report.case_number, report.article_id)
     return True
+
+
+def _over(group: str, key: str, per_hour: int) -> bool:
+    # django-ratelimit's counter, in the cache its decorators use (RATELIMIT_USE_CACHE).
+    usage = get_usage(
+        None, group=group, key=lambda _g, _r: key, rate=f"{per_hour}/h", increment=True
+    )
+    return bool(usage and usage["should_limit"])
+
+
+def check_rate(email: str) -> None:
+    """Counts one mailed report; raises Refused (the message is kept, not filed) past
+    SENDER_LIMIT_PER_HOUR for the sender or OVERALL_LIMIT_PER_HOUR for everyone. A sender
+    over its own limit does not use up the overall one."""
+    who = email or "senders without a valid address"
+    if _over("reports-mail-sender", email, SENDER_LIMIT_PER_HOUR):
+        raise Refused(f"over {SENDER_LIMIT_PER_HOUR} mailed reports an hour from {who}, not filed")
+    if _over("reports-mail-all", "all", OVERALL_LIMIT_PER_HOUR):
+        raise Refused(f"over {OVERALL_LIMIT_PER_HOUR} mailed reports an hour in all, not filed")
 
 
 def original_message(message: Message) -> list[attachments.IncomingFile]:

@@ -4,6 +4,7 @@ unattributable, automatic and for another address."""
 
 import base64
 import io
+import logging
 import os
 import stat
 from pathlib import Path
@@ -13,6 +14,8 @@ from django.core import mail
 from django.core.management import call_command
 
 from newsdesk.articles.tests.factories import article
+from newsdesk.reports import mail as reports_mail
+from newsdesk.reports.mail import OVERALL_LIMIT_PER_HOUR, SENDER_LIMIT_PER_HOUR
 from newsdesk.reports.models import Report, ReportEvent
 from newsdesk.reports.tests.helpers import mails_to, only_report, status_path
 
@@ -138,3 +141,48 @@ class MailReportTests:
     def test_mail_to_another_address_is_not_a_report(self, story):
         assert ingest(eml("other_address.eml")).startswith("stdin: not handled")
         assert not Report.objects.exists()
+
+
+def from_sender(address: str, number: int) -> bytes:
+    return (
+        eml("plain.eml")
+        .replace(b"rights@example.net", address.encode())
+        .replace(b"<plain-1@", f"<plain-{number}@".encode())
+    )
+
+
+class MailRateLimitTests:
+    def test_a_sender_past_its_hourly_limit_is_refused_and_the_mail_kept(
+        self, settings, story, caplog
+    ):
+        """The sixth report in an hour from one address is not filed: the command says why,
+        the message is kept for a person, the log names it, and the other senders still get
+        through."""
+        settings.INBOUND_MAIL_UNHANDLED_DIR = settings.VAR_DIR / "unhandled-test"
+        for number in range(SENDER_LIMIT_PER_HOUR):
+            assert ingest(from_sender("flood@example.net", number)) == CONSUMED
+        with caplog.at_level(logging.WARNING, logger="newsdesk.core.inbound"):
+            out = ingest(from_sender("FLOOD@example.net", 99))
+        assert out.splitlines()[0] == (
+            f"stdin: refused: over {SENDER_LIMIT_PER_HOUR} mailed reports an hour from "
+            "flood@example.net, not filed"
+        )
+        assert out.splitlines()[1].startswith("stdin: not handled, kept as ")
+        kept = Path(out.splitlines()[1].removeprefix("stdin: not handled, kept as "))
+        assert b"<plain-99@example.net>" in kept.read_bytes()
+        assert "refused by newsdesk.reports.mail.handle" in caplog.text
+        assert "plain-99@example.net" in caplog.text
+        assert Report.objects.count() == SENDER_LIMIT_PER_HOUR
+        assert ingest(from_sender("other@example.net", 100)) == CONSUMED
+        assert Report.objects.count() == SENDER_LIMIT_PER_HOUR + 1
+
+    def test_all_senders_together_are_limited_too(self, monkeypatch, story):
+        """Forged From addresses, one report each: past OVERALL_LIMIT_PER_HOUR nothing more is
+        filed (set low here; the counter is the real one in the real cache)."""
+        monkeypatch.setattr(reports_mail, "OVERALL_LIMIT_PER_HOUR", 3)
+        for number in range(3):
+            assert ingest(from_sender(f"sender{number}@example.net", number)) == CONSUMED
+        out = ingest(from_sender("sender9@example.net", 9))
+        assert out.startswith("stdin: refused: over 3 mailed reports an hour in all, not filed")
+        assert Report.objects.count() == 3
+        assert OVERALL_LIMIT_PER_HOUR == 200 and SENDER_LIMIT_PER_HOUR == 5

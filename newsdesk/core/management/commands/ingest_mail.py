@@ -9,6 +9,7 @@ What happens to a message:
 
 - consumed by a handler: nothing is kept (stdin, files); in a Maildir it is deleted from new/,
   or moved to cur/ marked seen (flag S) with --keep;
+- refused by a handler (a rate limit): as not consumed, with a line saying why;
 - not consumed by any handler: logged, and kept for a person: in a Maildir it moves to cur/
   unread (no flags), so a mail client shows it as new and it is not processed again; from
   stdin or a file it is stored in settings.INBOUND_MAIL_UNHANDLED_DIR (a Maildir, default
@@ -55,7 +56,16 @@ class Command(BaseCommand):
             data = stream.read()
             if isinstance(data, str):
                 data = data.encode("utf-8", "surrogateescape")
-            self.report("stdin", inbound.dispatch(data), data)
+            self.report("stdin", self.dispatch("stdin", data), data)
+
+    def dispatch(self, name: str, data: bytes) -> str | None:
+        """inbound.dispatch(), saying why when a handler refused the message (it is then kept
+        like an unhandled one)."""
+        try:
+            return inbound.dispatch(data)
+        except inbound.Refused as refusal:
+            self.stdout.write(f"{name}: refused: {refusal}")
+            return None
 
     def report(self, name: str, consumed_by: str | None, data: bytes) -> None:
         if consumed_by:
@@ -72,7 +82,7 @@ class Command(BaseCommand):
             except OSError as exc:
                 unreadable.append(f"{path} ({exc.strerror or exc})")
                 continue
-            self.report(str(path), inbound.dispatch(data), data)
+            self.report(str(path), self.dispatch(str(path), data), data)
         if unreadable:
             raise CommandError("Could not read: " + ", ".join(unreadable))
 
@@ -92,7 +102,7 @@ class Command(BaseCommand):
             except OSError as exc:
                 unreadable.append(f"{path} ({exc.strerror or exc})")
                 continue
-            consumed_by = inbound.dispatch(data)
+            consumed_by = self.dispatch(name, data)
             if consumed_by and not keep:
                 path.unlink()
                 self.stdout.write(f"{name}: consumed by {consumed_by}, deleted")
