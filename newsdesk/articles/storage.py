@@ -6,8 +6,10 @@ only through articles.media.private_media, which checks who asks.
 """
 
 import os
+from pathlib import Path
 
 from django.conf import settings
+from django.core import checks
 from django.core.files.storage import FileSystemStorage
 from django.urls import reverse
 
@@ -40,3 +42,19 @@ def private_media_url(*, image_id: int, name: str) -> str:
     return reverse(
         "private_media", kwargs={"image_id": image_id, "filename": os.path.basename(name)}
     )
+
+
+@checks.register(checks.Tags.security)
+def check_private_media_root(app_configs=None, **kwargs):
+    """Private covers under the public media tree would be served by nginx to anyone."""
+    private = Path(settings.PRIVATE_MEDIA_ROOT).resolve()
+    public = Path(settings.MEDIA_ROOT).resolve()
+    if private == public or public in private.parents:
+        return [
+            checks.Error(
+                "PRIVATE_MEDIA_ROOT is inside MEDIA_ROOT, which the web server serves to anyone.",
+                hint="Put PRIVATE_MEDIA_ROOT outside MEDIA_ROOT (default: var/private-media/).",
+                id="newsdesk.E001",
+            )
+        ]
+    return []

@@ -246,6 +246,16 @@ class MediaServingTests:
         assert client.get(prefix + "a" * 5000).status_code == 404
 
 
+class PrivateMediaRootCheckTests:
+    def test_private_media_inside_public_media_is_refused(self, settings):
+        """`newsdesk check` fails when private covers would be under the served media tree."""
+        from newsdesk.articles.storage import check_private_media_root
+
+        assert check_private_media_root() == []
+        settings.PRIVATE_MEDIA_ROOT = Path(settings.MEDIA_ROOT) / "private"
+        assert [e.id for e in check_private_media_root()] == ["newsdesk.E001"]
+
+
 class MigrationTests:
     def test_existing_files_move_to_the_new_layout(self):
         """Files in the old public layout move to private storage; the covers of published
