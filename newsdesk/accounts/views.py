@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from newsdesk.accounts.actions import update_profile
 from newsdesk.accounts.forms import ProfileForm
 from newsdesk.accounts.permissions import access_outbox_for_reading
+from newsdesk.articles.queries import public_authors
 from newsdesk.core import outbox as outbox_store
 
 
@@ -17,7 +18,9 @@ def profile(request):
         update_profile(user=request.user, **form.cleaned_data)
         messages.success(request, _("Your profile was saved."))
         return redirect("accounts:profile")
-    return render(request, "accounts/profile.html", {"form": form})
+    # The link to the public page only once there is one (see articles.queries.public_authors).
+    has_page = public_authors().filter(pk=request.user.pk).exists()
+    return render(request, "accounts/profile.html", {"form": form, "has_public_page": has_page})
 
 
 @login_required

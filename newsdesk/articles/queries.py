@@ -80,15 +80,18 @@ def articles_with_tag(tag: Tag) -> QuerySet[Article]:
     return visible_articles().filter(tags=tag).order_by("-published_at")
 
 
-def author_for_reading(slug: str) -> User:
-    """The author with the slug, if they have a public page: an active account with at least
-    one visible article. Anyone may sign up under any display name (an existing author's
-    included); only an editor's publication makes a byline, and with it the page, public."""
-    authors = User.objects.filter(slug=slug, is_active=True).filter(
+def public_authors() -> QuerySet[User]:
+    """Authors with a public page (and feeds): active accounts with at least one visible
+    article. Anyone may sign up under any display name (an existing author's included); only an
+    editor's publication makes a byline, and with it the page, public."""
+    return User.objects.filter(is_active=True).filter(
         Exists(visible_articles().filter(author=OuterRef("pk")))
     )
+
+
+def author_for_reading(slug: str) -> User:
     try:
-        return authors.get()
+        return public_authors().get(slug=slug)
     except User.DoesNotExist:
         raise Http404("No such author") from None
 

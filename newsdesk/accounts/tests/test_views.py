@@ -7,6 +7,7 @@ from django.core import mail
 
 from newsdesk.accounts.models import User
 from newsdesk.accounts.tests.factories import UserFactory
+from newsdesk.articles.tests.factories import article
 
 pytestmark = pytest.mark.django_db
 
@@ -91,6 +92,7 @@ def test_password_reset_sends_a_link(client, locmem_mail):
 
 def test_profile_edit(client):
     user = UserFactory()
+    article(author=user)  # the public page exists once one of the user's articles is published
     client.force_login(user)
     response = client.post(
         "/en/account/profile/", {"display_name": "  Neu  ", "bio": "<script>x</script>"}

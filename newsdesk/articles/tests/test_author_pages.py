@@ -59,3 +59,12 @@ class AuthorPageTests:
         author.is_active = False
         author.save(update_fields=["is_active"])
         assert client.get(author.get_absolute_url()).status_code == 404
+
+    def test_the_profile_links_to_the_public_page_only_once_it_exists(self, client):
+        """A contributor's profile offers no link to a page that would answer 404."""
+        user = UserFactory(display_name="Bald Bekannt")
+        client.force_login(user)
+        link = f'href="{user.get_absolute_url()}"'
+        assert link not in client.get("/en/account/profile/").content.decode()
+        article(author=user, slug="erstes")
+        assert link in client.get("/en/account/profile/").content.decode()
