@@ -189,6 +189,13 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_SIGNUP_FORM_CLASS = "newsdesk.accounts.forms.SignupForm"
+# One address per account: adding one starts a change that replaces the address once the new
+# one is confirmed (allauth then allows the pending one beside it, hence MAX = 2); an
+# unconfirmed address squats nobody's (accounts/signup_form.py, AccountAdapter.confirm_email).
+ACCOUNT_CHANGE_EMAIL = True
+ACCOUNT_MAX_EMAIL_ADDRESSES = 2
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_FORMS = {"signup": "newsdesk.accounts.signup_form.AccountSignupForm"}
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if HTTPS else "http"
 ACCOUNT_ADAPTER = "newsdesk.accounts.adapter.AccountAdapter"

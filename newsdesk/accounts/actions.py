@@ -35,3 +35,12 @@ def set_role(*, user: User, role: str) -> User:
     user.is_superuser = user.role == User.Role.ADMIN
     user.save(update_fields=["role", "is_staff", "is_superuser"])
     return user
+
+
+def drop_unconfirmed_requests(*, email: str, owner: User) -> int:
+    """Once `owner` confirmed `email`, other accounts' unconfirmed requests for it go: they can
+    never be confirmed, and allauth would still count them as holders of the address."""
+    from newsdesk.accounts.queries import unconfirmed_requests_for
+
+    deleted, _per_model = unconfirmed_requests_for(email=email, exclude_user_id=owner.pk).delete()
+    return deleted
