@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from django.apps import apps
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from PIL import Image as PILImage
 
 from newsdesk.accounts.tests.factories import UserFactory
@@ -185,17 +186,25 @@ class OrphanTests:
         assert {p.split("/")[1] for p in files_under(settings.MEDIA_ROOT)} == {new.public_key}
         assert not any(Path(old.file.name).stem in p for p in files_under(_private()))
 
-    def test_a_failed_save_leaves_no_uploaded_file(self, client):
-        """The cover is stored, then the article is refused (body over 1 MB): the text comes
-        back, and neither the image row nor its file stays behind."""
+    def test_a_failed_save_leaves_no_uploaded_file(self, client, monkeypatch):
+        """The cover is stored and the article written, then the save is refused: the text
+        comes back, and nothing of it stays behind: no article, no image row, no file."""
+        real_save = views.save_article
+
+        def refused_after_writing(**kwargs):
+            real_save(**kwargs)
+            raise ValidationError({"title": ["Refused after writing."]})
+
+        monkeypatch.setattr(views, "save_article", refused_after_writing)
         section = SectionFactory()
         client.force_login(UserFactory())
-        body = "Wort " * 220_000
         response = client.post(
             "/de/write/new/",
-            {**form_data(section, body=body), "cover": upload(), "cover_alt": "Rat"},
+            {**form_data(section, title="Mein Entwurf"), "cover": upload(), "cover_alt": "Rat"},
         )
-        assert response.status_code == 200 and "Wort Wort" in response.content.decode()
+        page = response.content.decode()
+        assert response.status_code == 200 and "Mein Entwurf" in page
+        assert "Refused after writing." in page
         assert not Article.objects.exists() and not Image.objects.exists()
         assert files_under(_private()) == [] and files_under(settings.MEDIA_ROOT) == []
 
@@ -204,12 +213,13 @@ class OrphanTests:
         (tmp_path / "cover.jpg").write_bytes(jpeg())
         source = tmp_path / "a.md"
         source.write_text(
-            "---\ntitle: Ein Titel\nlanguage: xx-nope-nope\ncover: cover.jpg\n"
-            "cover_alt: Rat\n---\nText.\n",
+            "---\ntitle: Ein Titel\nauthor: Erika Muster\nlanguage: xx-nope-nope\n"
+            "cover: cover.jpg\ncover_alt: Rat\n---\nText.\n",
             encoding="utf-8",
         )
-        with pytest.raises(ImportError_):
+        with pytest.raises(ImportError_) as refused:
             import_file(source, publish=False)
+        assert "is not a language tag" in str(refused.value)
         assert not Image.objects.exists()
         assert files_under(_private()) == [] and files_under(settings.MEDIA_ROOT) == []
 
