@@ -42,9 +42,12 @@ import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.http.request import split_domain_port, validate_host
 
 # Cookies that mean the visitor may see something personal: skip the cache for them.
@@ -371,47 +374,66 @@ def request_key(environ) -> str | None:
     without its port (so that ports cannot multiply the pages), except on the SITE_URL's own
     origin, where it is the path and the query alone (``page_key``).
     """
-    scheme = _request_scheme(environ)
-    if settings.SECURE_SSL_REDIRECT and scheme != "https":
+    rules = _origin_rules()
+    scheme = environ.get("wsgi.url_scheme", "")
+    if rules.proxy_ssl_header:  # as django.http.HttpRequest.scheme
+        header, secure_value = rules.proxy_ssl_header
+        value = environ.get(header)
+        if value is not None:
+            scheme = "https" if value.split(",", 1)[0].strip() == secure_value else "http"
+    if rules.ssl_redirect and scheme != "https":
         return None
-    domain = _allowed_domain(_raw_host(environ), tuple(settings.ALLOWED_HOSTS), settings.DEBUG)
+    # As django.http.HttpRequest._get_raw_host, without the port it adds (the key ignores it).
+    if rules.use_x_forwarded_host and "HTTP_X_FORWARDED_HOST" in environ:
+        host = environ["HTTP_X_FORWARDED_HOST"]
+    else:
+        host = environ.get("HTTP_HOST") or environ.get("SERVER_NAME", "")
+    domain = _allowed_domain(host)
     if not domain:
         return None
-    origin = f"{scheme}://{domain}"
     raw = raw_key(environ.get("PATH_INFO", ""), environ.get("QUERY_STRING", ""))
-    return hash_key(raw if origin == _site_origin(settings.SITE_URL) else origin + raw)
+    if scheme != rules.site_scheme or domain != rules.site_domain:
+        raw = f"{scheme}://{domain}{raw}"
+    return hash_key(raw)
 
 
-@functools.lru_cache(maxsize=8)
-def _site_origin(site_url: str) -> str:
-    parts = urlsplit(site_url)
-    return f"{parts.scheme}://{split_domain_port(parts.netloc)[0]}"
+class _OriginRules(NamedTuple):
+    site_scheme: str
+    site_domain: str
+    ssl_redirect: bool
+    proxy_ssl_header: tuple[str, str] | None
+    use_x_forwarded_host: bool
+    allowed_hosts: tuple[str, ...]
+
+
+@functools.cache
+def _origin_rules() -> _OriginRules:
+    # Read once (every hit needs them); tests that change the settings reset them below.
+    site = urlsplit(settings.SITE_URL)
+    allowed_hosts = tuple(settings.ALLOWED_HOSTS)
+    if settings.DEBUG and not allowed_hosts:  # as django.http.HttpRequest.get_host
+        allowed_hosts = (".localhost", "127.0.0.1", "[::1]")
+    return _OriginRules(
+        site_scheme=site.scheme,
+        site_domain=split_domain_port(site.netloc)[0],
+        ssl_redirect=settings.SECURE_SSL_REDIRECT,
+        proxy_ssl_header=settings.SECURE_PROXY_SSL_HEADER,
+        use_x_forwarded_host=settings.USE_X_FORWARDED_HOST,
+        allowed_hosts=allowed_hosts,
+    )
 
 
 @functools.lru_cache(maxsize=256)
-def _allowed_domain(host: str, allowed_hosts: tuple[str, ...], debug: bool) -> str:
-    # As django.http.HttpRequest.get_host: the domain if Django accepts the host, else "".
-    if debug and not allowed_hosts:
-        allowed_hosts = (".localhost", "127.0.0.1", "[::1]")
+def _allowed_domain(host: str) -> str:
+    """The host's domain if Django accepts the host, else ""."""
     domain, _port = split_domain_port(host)
-    return domain if domain and validate_host(domain, allowed_hosts) else ""
+    return domain if domain and validate_host(domain, _origin_rules().allowed_hosts) else ""
 
 
-def _request_scheme(environ) -> str:
-    # As django.http.HttpRequest.scheme.
-    if settings.SECURE_PROXY_SSL_HEADER:
-        header, secure_value = settings.SECURE_PROXY_SSL_HEADER
-        value = environ.get(header)
-        if value is not None:
-            return "https" if value.split(",", 1)[0].strip() == secure_value else "http"
-    return environ.get("wsgi.url_scheme", "")
-
-
-def _raw_host(environ) -> str:
-    # As django.http.HttpRequest._get_raw_host, without the port it adds (the key ignores it).
-    if settings.USE_X_FORWARDED_HOST and "HTTP_X_FORWARDED_HOST" in environ:
-        return environ["HTTP_X_FORWARDED_HOST"]
-    return environ.get("HTTP_HOST") or environ.get("SERVER_NAME", "")
+@receiver(setting_changed)
+def _forget_origin_rules(**kwargs) -> None:
+    _origin_rules.cache_clear()
+    _allowed_domain.cache_clear()
 
 
 def _has_personal_cookie(cookie_header: str) -> bool:
