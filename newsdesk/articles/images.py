@@ -278,17 +278,29 @@ def delete_image_files(image: Image) -> None:
 
 @contextlib.contextmanager
 def files_removed_on_failure() -> Iterator[None]:
-    """Wrap a transaction that stores images: when it fails, the files it wrote are deleted
-    (their rows roll back with it), so failed saves leave no orphans on disk."""
+    """A transaction that stores images: when it fails, the files it wrote are deleted (their
+    rows roll back with it), so failed saves leave no orphans on disk. Once it has committed,
+    an error raised by an on-commit callback (renditions, purges, mail) deletes nothing: the
+    rows that point at the files are in the database by then."""
     stack = _written.get() or []
     written: list[str] = []
     token = _written.set([*stack, written])
+    committed = False
+
+    def mark_committed() -> None:
+        nonlocal committed
+        committed = True
+
     try:
-        yield
+        with transaction.atomic():
+            # First of this block's callbacks, so it runs before any that can raise.
+            transaction.on_commit(mark_committed)
+            yield
     except BaseException:
-        storage = Image._meta.get_field("file").storage
-        for name in written:
-            storage.delete(name)
+        if not committed:
+            storage = Image._meta.get_field("file").storage
+            for name in written:
+                storage.delete(name)
         raise
     finally:
         _written.reset(token)

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import yaml
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -178,7 +177,7 @@ def import_file(path: Path, *, publish: bool, by: User | None = None) -> ImportR
         raise ImportError_("“cover” needs “cover_alt”, a description of the image.")
 
     # A file that fails after its cover was stored leaves neither the row nor the image file.
-    with files_removed_on_failure(), transaction.atomic():
+    with files_removed_on_failure():
         author = _author(_text(meta, "author"))
         existing = Article.objects.filter(slug__in=known).order_by("pk").first() if slug else None
         cover = None

@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -73,7 +72,7 @@ def _save_from_form(request, form, article):
         )
         return None
     try:
-        with files_removed_on_failure(), transaction.atomic():
+        with files_removed_on_failure():
             cover = None
             if upload:
                 cover = save_uploaded_image(

@@ -223,6 +223,31 @@ class OrphanTests:
         assert not Image.objects.exists()
         assert files_under(_private()) == [] and files_under(settings.MEDIA_ROOT) == []
 
+    def test_an_error_after_commit_keeps_the_committed_files(self):
+        """An on-commit callback that fails (a purge with Redis down, a rendition) after the
+        image row committed must not delete the file that row points at."""
+        from django.db import transaction
+
+        from newsdesk.articles.images import files_removed_on_failure
+
+        def fails_after_commit():
+            raise RuntimeError("callback failed")
+
+        with pytest.raises(RuntimeError), files_removed_on_failure():
+            image = save_uploaded_image(data=jpeg(), alt="Das Rathaus", credit="")
+            transaction.on_commit(fails_after_commit)
+        image.refresh_from_db()
+        assert files_under(_private()) and Path(image.file.path).is_file()
+
+    def test_an_error_before_commit_deletes_the_files(self):
+        """The same block failing before its commit leaves neither row nor file."""
+        from newsdesk.articles.images import files_removed_on_failure
+
+        with pytest.raises(RuntimeError), files_removed_on_failure():
+            save_uploaded_image(data=jpeg(), alt="Das Rathaus", credit="")
+            raise RuntimeError("refused")
+        assert not Image.objects.exists() and files_under(_private()) == []
+
 
 class UploadLimitTests:
     def test_uploads_are_rate_limited_per_user(self, client, monkeypatch):
