@@ -266,6 +266,13 @@ end
 return removed
 """
 
+# KEYS: the sequence, the clear mark. ARGV: the mark's lifetime.
+_REDIS_CLEAR = """
+local number = redis.call('INCR', KEYS[1])
+redis.call('SET', KEYS[2], number, 'EX', ARGV[1])
+return number
+"""
+
 
 class RedisStore:
     """Pages as Redis strings, tags as sets of page keys, purges as a sequence (``INCR``) with
@@ -279,6 +286,7 @@ class RedisStore:
         self.prefix = "newsdesk:page:"
         self._set_script = self.redis.register_script(_REDIS_SET)
         self._purge_script = self.redis.register_script(_REDIS_PURGE)
+        self._clear_script = self.redis.register_script(_REDIS_CLEAR)
 
     def get(self, key: str) -> bytes | None:
         return self.redis.get(self.prefix + key)
@@ -310,9 +318,11 @@ class RedisStore:
         return int(self._purge_script(keys=keys, args=[PURGE_MEMORY_SECONDS, self.prefix]))
 
     def clear(self) -> None:
-        number = self.redis.incr(self.prefix + "seq")
-        # First the mark (a render that started before it is refused from now on), then the rest.
-        self.redis.set(self.prefix + "cleared", number, ex=PURGE_MEMORY_SECONDS)
+        # First the mark, in one step with the sequence (a render that started before it is
+        # refused from now on, so none can be stored after SCAN passed it), then the rest.
+        self._clear_script(
+            keys=[self.prefix + "seq", self.prefix + "cleared"], args=[PURGE_MEMORY_SECONDS]
+        )
         keep = {(self.prefix + "seq").encode(), (self.prefix + "cleared").encode()}
         for key in self.redis.scan_iter(self.prefix + "*"):
             if key not in keep:

@@ -33,6 +33,17 @@ def hash_tokens(apps, schema_editor):
         last = batch[-1].pk
 
 
+def refuse_with_subscribers(apps, schema_editor):
+    # Going back would need the old tokens, which this migration threw away: every subscriber's
+    # links would stop working (and the re-added unique column has no values to hold).
+    Subscriber = apps.get_model("newsletter", "Subscriber")
+    if Subscriber.objects.using(schema_editor.connection.alias).exists():
+        raise migrations.exceptions.IrreversibleError(
+            "newsletter 0003 cannot be reversed while subscribers exist: their old link tokens "
+            "are gone (only hashes were kept)."
+        )
+
+
 class Migration(migrations.Migration):
     dependencies = [("newsletter", "0002_default_newsletters")]
 
@@ -59,4 +70,6 @@ class Migration(migrations.Migration):
                 unique=True,
             ),
         ),
+        # Last, so that going back checks first (before the token column comes back).
+        migrations.RunPython(migrations.RunPython.noop, refuse_with_subscribers),
     ]

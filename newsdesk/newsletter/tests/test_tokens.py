@@ -125,3 +125,14 @@ class LegacyTokenMigrationTests:
         assert response.status_code == 200 and "early@example.org" in response.content.decode()
         assert client.get(f"/en/newsletters/me/{subscriber.link_token}/").status_code == 200
         assert client.get("/en/newsletters/me/An-0ld_t0ken-from-2025/").status_code == 404
+
+    def test_going_back_with_subscribers_is_refused_and_keeps_them(self):
+        """Reversing 0003 would need the old tokens: with subscribers it is refused with a
+        clear error before any column changes, and the subscribers stay as they were."""
+        from django.db.migrations.exceptions import IrreversibleError
+
+        subscriber = Subscriber.objects.create(email="kept@example.org")
+        executor = MigrationExecutor(connection)
+        with pytest.raises(IrreversibleError, match="cannot be reversed while subscribers"):
+            executor.migrate([("newsletter", "0002_default_newsletters")])
+        assert Subscriber.objects.get(pk=subscriber.pk).link_token == subscriber.link_token
