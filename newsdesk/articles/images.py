@@ -200,28 +200,6 @@ def _link_public_now(image_id: int) -> None:
 
 
 @transaction.atomic
-def publish_image_files(*, image: Image) -> Image:
-    """Links the master and renditions into public media under a new random key, unless the
-    image is public already (then only missing renditions are added). Safe to run again."""
-    current = Image.objects.select_for_update().filter(pk=image.pk).first()
-    if current is None:
-        return image
-    if not current.public_key:
-        current.public_key = secrets.token_urlsafe(PUBLIC_KEY_BYTES)
-        # Files first, then the key that makes pages show their URLs.
-        _link_public(current)
-        try:
-            current.save(update_fields=["public_key"])
-        except Exception:
-            _remove_public(current.public_key)
-            raise
-    else:
-        _link_public(current)
-    image.public_key, image.renditions = current.public_key, current.renditions
-    return current
-
-
-@transaction.atomic
 def sync_image_files(*, image_id: int) -> None:
     """Call inside the transaction that changed what the public sees (editorial.actions' state
     transitions, a new cover): the image gets a new random public key while a visible article

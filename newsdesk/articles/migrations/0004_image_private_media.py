@@ -16,6 +16,8 @@ import newsdesk.articles.storage
 # The layout of images.py at the time of this migration (it must not change with that module).
 PUBLIC_DIR = "covers"
 PUBLIC_KEY_BYTES = 16
+# Where files that no image row names are put aside, under PRIVATE_MEDIA_ROOT.
+ORPHANS_DIR = "orphaned"
 
 
 def _names(file_name, renditions):
@@ -62,6 +64,13 @@ def to_private(apps, schema_editor):
                     except OSError:
                         shutil.copyfile(private / name, directory / Path(name).name)
             Image.objects.filter(pk=pk).update(public_key=key)
+    # What is left no row names (covers replaced or uploads failed before this migration, the
+    # renditions of deleted rows): out of public media too, kept aside privately, not deleted.
+    for subdir in ("images", "renditions"):
+        top = public / subdir
+        if top.is_dir():
+            for path in sorted(p for p in top.rglob("*") if p.is_file()):
+                _move(path, private / ORPHANS_DIR / path.relative_to(public))
     _prune(public, "images", "renditions")
 
 

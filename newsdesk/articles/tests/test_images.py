@@ -19,6 +19,7 @@ from newsdesk.articles.images import (
     save_uploaded_image,
 )
 from newsdesk.articles.models import Image
+from newsdesk.articles.tests.factories import article
 
 PALETTE = ["#1d3557", "#457b9d", "#a8dadc", "#f1faee", "#e63946"]
 NOT_ACCEPTED = "This file is not an image newsdesk accepts: use JPEG, PNG or WebP."
@@ -324,7 +325,10 @@ def test_picture_shows_original_until_renditions_exist(settings, tmp_path):
 
     make_renditions(image)
     assert picture_context(image)["src"] == f"/private-media/{image.pk}/960.jpg"
-    images.publish_image_files(image=image)
+    # Published: the transition's step that makes the cover public.
+    article(cover=image)
+    images.sync_image_files(image_id=image.pk)
+    image.refresh_from_db()
     assert len(image.public_key) == 22
     after = picture_context(image)
     base = f"/media/covers/{image.public_key}"

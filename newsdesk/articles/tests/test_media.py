@@ -294,7 +294,7 @@ class PrivateMediaRootCheckTests:
 class MigrationTests:
     def test_existing_files_move_to_the_new_layout(self):
         """Files in the old public layout move to private storage; the covers of published
-        articles are linked back under random names."""
+        articles are linked back under random names; files no row names leave public media."""
         migration = importlib.import_module("newsdesk.articles.migrations.0004_image_private_media")
         shown = published_with_cover(slug="alt")
         hidden = save_uploaded_image(data=jpeg(), alt="Entwurf")
@@ -309,12 +309,19 @@ class MigrationTests:
                 f.unlink()
             path.rmdir()
 
+        # What no row names: a replaced cover's master and a deleted row's renditions.
+        for orphan in ("images/2026/01/replaced.jpg", "renditions/7/960.jpg"):
+            (public / orphan).parent.mkdir(parents=True, exist_ok=True)
+            (public / orphan).write_bytes(jpeg())
+
         migration.to_private(apps, None)
         key = Image.objects.get(pk=shown.cover_id).public_key
         assert key and Image.objects.get(pk=hidden.pk).public_key == ""
         assert all(p.startswith(f"covers/{key}/") for p in files_under(public))
         assert (private / hidden.file.name).is_file()
         assert (public / "covers" / key / Path(shown.cover.file.name).name).is_file()
+        assert (private / "orphaned/images/2026/01/replaced.jpg").is_file()
+        assert (private / "orphaned/renditions/7/960.jpg").is_file()
 
 
 def _private() -> Path:
