@@ -84,17 +84,67 @@ def contributor_history(author) -> dict:
     return {"counts": counts, "recent": list(articles_of(author)[:10])}
 
 
+# How much of a field the review diff compares, counted from the first changed line. difflib is
+# quadratic (worse with repeated lines such as blank ones) in what it compares, and every compared
+# line can become a table row: within these limits the review screen stays fast with a 1 MB body,
+# and an editor reads a thousand changed lines at most anyway.
+DIFF_MAX_LINES = 1_000
+DIFF_MAX_CHARS = 100_000
+
+
+def _common_edges(a: list[str], b: list[str]) -> tuple[int, int]:
+    """How many lines the two lists share at the start, and then at the end."""
+    start = 0
+    limit = min(len(a), len(b))
+    while start < limit and a[start] == b[start]:
+        start += 1
+    end = 0
+    while end < limit - start and a[-1 - end] == b[-1 - end]:
+        end += 1
+    return start, end
+
+
+def _cut(lines: list[str]) -> tuple[list[str], bool]:
+    """The first lines within DIFF_MAX_LINES and DIFF_MAX_CHARS, and whether any were left out."""
+    kept, size = [], 0
+    for line in lines[:DIFF_MAX_LINES]:
+        if size + len(line) > DIFF_MAX_CHARS:
+            kept.append(line[: DIFF_MAX_CHARS - size])
+            return kept, True
+        kept.append(line)
+        size += len(line) + 1
+    return kept, len(kept) < len(lines)
+
+
 def revision_diff(article: Article) -> dict | None:
-    """Side-by-side rows comparing the last two revisions (the template escapes the text)."""
+    """Side-by-side rows comparing the last two revisions (the template escapes the text).
+
+    The unchanged lines at the start and end are skipped before comparing; of the rest, only the
+    first DIFF_MAX_LINES lines / DIFF_MAX_CHARS characters are compared, and `cut` then says so
+    (the field, the length of its longer revision, the lines compared) for the page to tell.
+    """
     revisions = list(Revision.objects.filter(article=article).order_by("-number")[:2])
     if len(revisions) < 2:
         return None
     new, old = revisions
-    rows = []
+    rows, cut = [], None
     for field in ("title", "lead", "body"):
-        a = (getattr(old, field) or "").splitlines()
-        b = (getattr(new, field) or "").splitlines()
-        matcher = difflib.SequenceMatcher(a=a, b=b, autojunk=False)
+        old_text, new_text = getattr(old, field) or "", getattr(new, field) or ""
+        a, b = old_text.splitlines(), new_text.splitlines()
+        start, end = _common_edges(a, b)
+        a, a_cut = _cut(a[start : len(a) - end])
+        b, b_cut = _cut(b[start : len(b) - end])
+        if (a_cut or b_cut) and cut is None:
+            longer = max(len(old_text), len(new_text))
+            cut = {
+                "field": field,
+                "chars": longer,
+                "first": start + 1,
+                "last": start + max(len(a), len(b)),
+            }
+        # autojunk: lines repeated all over a long text (blank ones) would make the comparison
+        # cubic; as junk they still join the matches next to them.
+        matcher = difflib.SequenceMatcher(a=a, b=b, autojunk=True)
         for tag, i1, i2, j1, j2 in matcher.get_opcodes():
             if tag == "equal":
                 continue
@@ -106,11 +156,11 @@ def revision_diff(article: Article) -> dict | None:
                         "kind": tag,
                         "old": left[k] if k < len(left) else "",
                         "new": right[k] if k < len(right) else "",
-                        "old_line": i1 + k + 1 if k < len(left) else "",
-                        "new_line": j1 + k + 1 if k < len(right) else "",
+                        "old_line": start + i1 + k + 1 if k < len(left) else "",
+                        "new_line": start + j1 + k + 1 if k < len(right) else "",
                     }
                 )
-    return {"old": old, "new": new, "rows": rows}
+    return {"old": old, "new": new, "rows": rows, "cut": cut}
 
 
 def latest_takedown(article_ref) -> QuerySet[AuditEntry]:
