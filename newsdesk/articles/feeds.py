@@ -188,9 +188,15 @@ class ArticleFeed(Feed):
         feed.feed["language"] = obj.language
         return feed
 
+    def as_text(self, value: str) -> str:
+        """Contributor text for an element that RSS readers render as HTML (title, description,
+        category, dc:creator): escaped there, so that it stays text. Atom's title, author name
+        and category term are plain text already."""
+        return escape(value) if self.feed_type is ContentRssFeed else value
+
     def title(self, obj):
-        # Tag and author names are contributors' text; RSS readers treat them as HTML.
-        return escape(obj.title) if self.feed_type is ContentRssFeed else obj.title
+        # Tag and author names are contributors' text.
+        return self.as_text(obj.title)
 
     def link(self, obj):
         return obj.page_url
@@ -199,7 +205,7 @@ class ArticleFeed(Feed):
         return obj.feed_url
 
     def description(self, obj):
-        return escape(obj.description) if self.feed_type is ContentRssFeed else obj.description
+        return self.as_text(obj.description)
 
     def subtitle(self, obj):
         return obj.description
@@ -208,8 +214,7 @@ class ArticleFeed(Feed):
         return obj.articles
 
     def item_title(self, item):
-        # RSS readers treat titles as HTML; Atom's default title type is plain text.
-        return escape(item.title) if self.feed_type is ContentRssFeed else item.title
+        return self.as_text(item.title)
 
     def item_description(self, item):
         # A summary in both formats, sent as HTML: escaped so that it stays text.
@@ -231,13 +236,14 @@ class ArticleFeed(Feed):
         return item.updated_at
 
     def item_author_name(self, item):
-        return item.author.display_name
+        return self.as_text(item.author.display_name)
 
     def item_author_link(self, item):
         return absolute_url(item.author.get_absolute_url())
 
     def item_categories(self, item):
-        return [item.section.display_name(item.language), *(t.name for t in item.tags.all())]
+        names = [item.section.display_name(item.language), *(t.name for t in item.tags.all())]
+        return [self.as_text(name) for name in names]
 
     def item_enclosures(self, item):
         enclosure = cover_enclosure(item)

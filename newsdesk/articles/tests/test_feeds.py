@@ -195,3 +195,26 @@ def test_removal_empties_every_cached_feed_at_once(remove):
         status, headers, body = wsgi_get(path)
         assert headers["X-Page-Cache"] == "miss", path
         assert "Bald weg" not in body and "Bleibt" in body, path
+
+
+@pytest.mark.django_db
+class FeedEscapingTests:
+    def test_hostile_tag_and_author_name_stay_text_in_rss(self, client):
+        """RSS readers render <category> and <dc:creator> as HTML, like <title>: a tag or
+        display name with markup arrives escaped, as text; Atom's plain-text term and author
+        name carry it unchanged."""
+        author = UserFactory(display_name="<b onmouseover=alert(3)>Eve</b>")
+        article(
+            title="Markup im Schlagwort",
+            author=author,
+            tags=[TagFactory(name="<script>alert(1)</script>")],
+        )
+        _channel, items = rss_items(client, "/de/feed.rss")
+        item = items["Markup im Schlagwort"]
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in [c.text for c in item.findall("category")]
+        assert item.findtext(DC_CREATOR) == "&lt;b onmouseover=alert(3)&gt;Eve&lt;/b&gt;"
+        _root, entries = atom_entries(client, "/de/feed.atom")
+        entry = entries["Markup im Schlagwort"]
+        terms = [c.get("term") for c in entry.findall(f"{ATOM}category")]
+        assert "<script>alert(1)</script>" in terms
+        assert entry.findtext(f"{ATOM}author/{ATOM}name") == "<b onmouseover=alert(3)>Eve</b>"
