@@ -8,6 +8,7 @@ from pathlib import Path
 
 import yaml
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -29,6 +30,9 @@ FIELDS = {
 # Front matter plus a body of at most 1 MB; larger files are refused before parsing.
 MAX_FILE_BYTES = BODY_MAX_BYTES + 64 * 1024
 DEFAULT_SECTION = "Allgemein"
+# Dates outside these years are typing mistakes (0001-01-01 is YAML's "no date"), and the far
+# ends do not survive a conversion to local time.
+PUBLISHED_YEARS = range(1900, 2101)
 
 
 class ImportError_(Exception):
@@ -63,15 +67,37 @@ def split_front_matter(text: str) -> tuple[dict, str]:
     return meta, body.lstrip("\n")
 
 
+def _plain(value: object, field: str) -> str:
+    """A front matter value as text: a string or a number; anything else names the field."""
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        raise ImportError_(f"“{field}” must be a single text value.")
+    text = str(value).strip()
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        # YAML's "\ud800" escapes give lone surrogates, which no database or page can hold.
+        raise ImportError_(f"“{field}” contains an invalid character (a lone surrogate).") from None
+    return text
+
+
 def _text(meta: dict, field: str, *, required: bool = False) -> str:
     value = meta.get(field)
     if value is None or value == "":
         if required:
             raise ImportError_(f"the front matter has no “{field}”, which is required.")
         return ""
-    if isinstance(value, (dict, list)):
-        raise ImportError_(f"“{field}” must be a single text value.")
-    return str(value).strip()
+    return _plain(value, field)
+
+
+def _tags(meta: dict) -> list[str]:
+    value = meta.get("tags") or []
+    if isinstance(value, str):
+        return [t for t in (s.strip() for s in _plain(value, "tags").split(",")) if t]
+    if not isinstance(value, list):
+        raise ImportError_("“tags” must be a list of names.")
+    if any(isinstance(tag, (dict, list)) for tag in value):
+        raise ImportError_("“tags” must be a list of names, not of lists or fields.")
+    return [t for t in (_plain(tag, "tags") for tag in value) if t]
 
 
 def _bool(meta: dict, field: str) -> bool:
@@ -100,6 +126,11 @@ def _datetime(meta: dict, field: str) -> dt.datetime | None:
             parsed = None
         if parsed is None:
             raise ImportError_(f"“{field}” is not an ISO 8601 date-time: “{value}”.")
+    if parsed.year not in PUBLISHED_YEARS:
+        raise ImportError_(
+            f"“{field}” must be a date between {PUBLISHED_YEARS[0]} and {PUBLISHED_YEARS[-1]}, "
+            f"not “{value}”."
+        )
     if timezone.is_naive(parsed):
         parsed = timezone.make_aware(parsed)
     return parsed
@@ -109,6 +140,12 @@ def _author(value: str) -> User:
     if not value:
         raise ImportError_("the front matter has no “author”.")
     if "@" in value:
+        try:
+            validate_email(value)
+        except ValidationError:
+            raise ImportError_(
+                f"“author” has an “@” but is not a valid email: “{value}”."
+            ) from None
         user = User.objects.filter(email__iexact=value).first()
         if user is None:
             user = User.objects.create_user(value, None, display_name=value.split("@")[0][:80])
@@ -157,11 +194,7 @@ def import_file(path: Path, *, publish: bool, by: User | None = None) -> ImportR
     kind = _text(meta, "kind") or Article.Kind.NEWS
     if kind not in Article.Kind.values:
         raise ImportError_(f"“kind” must be news, analysis or opinion, not “{kind}”.")
-    tags = meta.get("tags") or []
-    if isinstance(tags, str):
-        tags = [t for t in (s.strip() for s in tags.split(",")) if t]
-    if not isinstance(tags, list):
-        raise ImportError_("“tags” must be a list of names.")
+    tags = _tags(meta)
     published_at = _datetime(meta, "published_at")
     slug = slugify(_text(meta, "slug")) or None
     # An article imported before German letters were spelt out in slugs is updated, not copied.

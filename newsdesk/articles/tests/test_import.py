@@ -198,3 +198,36 @@ def test_demo_content_loads(tmp_path):
     out = io.StringIO()
     call_command("loaddemo", "--if-empty", stdout=out)
     assert "already has articles" in out.getvalue() and Article.objects.count() == articles.count()
+
+
+class ImportValidationTests:
+    @pytest.mark.parametrize(
+        ("name", "old", "new", "problem"),
+        [
+            ("year-one.md", "2026-10-01T08:00:00+02:00", "0001-01-01", "between 1900 and 2100"),
+            ("far-future.md", "2026-10-01T08:00:00+02:00", "9999-12-31T23:59:59", "between"),
+            ("surrogate.md", "author: Petra Pohl", 'author: "Petra \\ud800"', "lone surrogate"),
+            ("tag-dict.md", "tags: [Tram, Stadtrat]", "tags: {Tram: 1}", "list of names"),
+            ("tag-nested.md", "tags: [Tram, Stadtrat]", "tags: [Tram, [a, b]]", "list of names"),
+            ("bad-email.md", "author: Petra Pohl", "author: petra@@example", "not a valid email"),
+            ("title-bool.md", "title: Neue Straßenbahnlinie", "title: true", "“title” must be"),
+            ("section-list.md", "section: Verkehr", "section: [a]", "“section” must be"),
+        ],
+    )
+    def test_bad_front_matter_is_named_and_the_batch_goes_on(
+        self, tmp_path, name, old, new, problem
+    ):
+        """Each bad value gets one clear error line naming the file, no traceback; the good
+        files around it are imported and the exit status is 1."""
+        first = write(tmp_path, "a-good.md", GOOD.replace("Neue Straßenbahnlinie", "Erste Linie"))
+        bad = write(tmp_path, name, GOOD.replace(old, new))
+        last = write(tmp_path, "z-good.md", GOOD.replace("Neue Straßenbahnlinie", "Letzte Linie"))
+        code, out, err = run_import(first, bad, last)
+        assert code == 1
+        assert [line.split()[0] for line in out.strip().splitlines()] == ["published", "published"]
+        assert err.strip().splitlines() == [err.strip()]  # one line, no traceback
+        assert err.startswith(f"error {bad}: ") and problem in err
+        assert set(Article.objects.values_list("title", flat=True)) == {
+            "Erste Linie",
+            "Letzte Linie",
+        }

@@ -5,6 +5,11 @@ from django.core.management.base import BaseCommand, CommandError
 from newsdesk.articles.importing import ImportError_, import_file
 
 
+def _printable(line: str) -> str:
+    # A message may quote front matter; a lone surrogate in it would fail the write itself.
+    return line.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 class Command(BaseCommand):
     help = (
         "Import Markdown files with YAML front matter; prints `published <path>` or `draft <id>`."
@@ -21,7 +26,13 @@ class Command(BaseCommand):
                 result = import_file(path, publish=options["publish"])
             except ImportError_ as exc:
                 failed += 1
-                self.stderr.write(f"error {path}: {exc}")
+                self.stderr.write(_printable(f"error {path}: {exc}"))
+                continue
+            except Exception as exc:  # noqa: BLE001 - one bad file must not end the batch
+                # Each file is its own transaction, so this one left nothing behind; the rest
+                # of the batch goes on. A bug shows as its exception, not as a traceback.
+                failed += 1
+                self.stderr.write(_printable(f"error {path}: it could not be imported ({exc!r})."))
                 continue
             if result.published:
                 self.stdout.write(f"published {result.article.get_absolute_url()}")
