@@ -7,304 +7,147 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
     dependencies = [
-        ("articles", "0003_rerender_bodies"),
+        ('articles', '0003_rerender_bodies'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="Issue",
+            name='Issue',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                ("updated_at", models.DateTimeField(auto_now=True)),
-                ("subject", models.CharField(max_length=200, verbose_name="subject")),
-                ("intro", models.TextField(blank=True, verbose_name="introduction")),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[
-                            ("draft", "Draft"),
-                            ("awaiting_approval", "Waiting for approval"),
-                            ("scheduled", "Scheduled"),
-                            ("sending", "Sending"),
-                            ("sent", "Sent"),
-                        ],
-                        default="draft",
-                        max_length=20,
-                    ),
-                ),
-                ("scheduled_at", models.DateTimeField(blank=True, null=True)),
-                ("started_at", models.DateTimeField(blank=True, null=True)),
-                ("sent_at", models.DateTimeField(blank=True, null=True)),
-                ("recipient_count", models.PositiveIntegerField(default=0)),
-                (
-                    "created_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('updated_at', models.DateTimeField(auto_now=True)),
+                ('subject', models.CharField(max_length=200, verbose_name='subject')),
+                ('intro', models.TextField(blank=True, verbose_name='introduction')),
+                ('status', models.CharField(choices=[('draft', 'Draft'), ('awaiting_approval', 'Waiting for approval'), ('scheduled', 'Scheduled'), ('sending', 'Sending'), ('sent', 'Sent')], default='draft', max_length=20)),
+                ('scheduled_at', models.DateTimeField(blank=True, null=True)),
+                ('started_at', models.DateTimeField(blank=True, null=True)),
+                ('sent_at', models.DateTimeField(blank=True, null=True)),
+                ('recipient_count', models.PositiveIntegerField(default=0)),
+                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "ordering": ["-created_at"],
+                'ordering': ['-created_at'],
             },
         ),
         migrations.CreateModel(
-            name="IssueArticle",
+            name='IssueArticle',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("position", models.PositiveSmallIntegerField(default=0)),
-                (
-                    "article",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE, to="articles.article"
-                    ),
-                ),
-                (
-                    "issue",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE, to="newsletter.issue"
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('position', models.PositiveSmallIntegerField(default=0)),
+                ('article', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='articles.article')),
+                ('issue', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='newsletter.issue')),
             ],
             options={
-                "ordering": ["position"],
+                'ordering': ['position'],
             },
         ),
         migrations.AddField(
-            model_name="issue",
-            name="articles",
-            field=models.ManyToManyField(
-                related_name="+", through="newsletter.IssueArticle", to="articles.article"
-            ),
+            model_name='issue',
+            name='articles',
+            field=models.ManyToManyField(related_name='+', through='newsletter.IssueArticle', to='articles.article'),
         ),
         migrations.CreateModel(
-            name="Newsletter",
+            name='Newsletter',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                ("updated_at", models.DateTimeField(auto_now=True)),
-                ("name", models.CharField(max_length=120, verbose_name="name")),
-                ("slug", models.SlugField(unique=True)),
-                ("description", models.TextField(blank=True, verbose_name="description")),
-                (
-                    "language",
-                    models.CharField(default="de", max_length=35, verbose_name="language"),
-                ),
-                ("from_email", models.EmailField(max_length=254, verbose_name="sending address")),
-                (
-                    "from_name",
-                    models.CharField(blank=True, max_length=120, verbose_name="sender name"),
-                ),
-                (
-                    "cadence",
-                    models.CharField(
-                        choices=[
-                            ("manual", "Only when an editor sends an issue"),
-                            ("weekly", "Weekly digest"),
-                        ],
-                        default="manual",
-                        max_length=20,
-                    ),
-                ),
-                ("digest_needs_approval", models.BooleanField(default=True)),
-                ("is_active", models.BooleanField(default=True)),
-                (
-                    "section",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to="articles.section",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('updated_at', models.DateTimeField(auto_now=True)),
+                ('name', models.CharField(max_length=120, verbose_name='name')),
+                ('slug', models.SlugField(unique=True)),
+                ('description', models.TextField(blank=True, verbose_name='description')),
+                ('language', models.CharField(default='de', max_length=35, verbose_name='language')),
+                ('from_email', models.EmailField(max_length=254, verbose_name='sending address')),
+                ('from_name', models.CharField(blank=True, max_length=120, verbose_name='sender name')),
+                ('cadence', models.CharField(choices=[('manual', 'Only when an editor sends an issue'), ('weekly', 'Weekly digest')], default='manual', max_length=20)),
+                ('digest_needs_approval', models.BooleanField(default=True)),
+                ('is_active', models.BooleanField(default=True)),
+                ('section', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='articles.section')),
             ],
             options={
-                "ordering": ["name"],
+                'ordering': ['name'],
             },
         ),
         migrations.AddField(
-            model_name="issue",
-            name="newsletter",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="issues",
-                to="newsletter.newsletter",
-            ),
+            model_name='issue',
+            name='newsletter',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='issues', to='newsletter.newsletter'),
         ),
         migrations.CreateModel(
-            name="Subscriber",
+            name='Subscriber',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                ("updated_at", models.DateTimeField(auto_now=True)),
-                ("email", models.EmailField(max_length=254)),
-                ("token", models.CharField(max_length=64, unique=True)),
-                ("language", models.CharField(default="de", max_length=35)),
-                ("suppressed_at", models.DateTimeField(blank=True, null=True)),
-                ("suppressed_reason", models.CharField(blank=True, max_length=300)),
-                ("last_confirmation_sent_at", models.DateTimeField(blank=True, null=True)),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('updated_at', models.DateTimeField(auto_now=True)),
+                ('email', models.EmailField(max_length=254)),
+                ('token', models.CharField(max_length=64, unique=True)),
+                ('language', models.CharField(default='de', max_length=35)),
+                ('suppressed_at', models.DateTimeField(blank=True, null=True)),
+                ('suppressed_reason', models.CharField(blank=True, max_length=300)),
+                ('last_confirmation_sent_at', models.DateTimeField(blank=True, null=True)),
             ],
             options={
-                "constraints": [
-                    models.UniqueConstraint(
-                        django.db.models.functions.text.Lower("email"),
-                        name="subscriber_email_unique",
-                    )
-                ],
+                'constraints': [models.UniqueConstraint(django.db.models.functions.text.Lower('email'), name='subscriber_email_unique')],
             },
         ),
         migrations.CreateModel(
-            name="Delivery",
+            name='Delivery',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("email", models.EmailField(max_length=254)),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[
-                            ("pending", "Pending"),
-                            ("sending", "Being sent"),
-                            ("sent", "Sent"),
-                            ("retry", "Temporary failure, will retry"),
-                            ("failed", "Failed"),
-                        ],
-                        default="pending",
-                        max_length=10,
-                    ),
-                ),
-                ("message_id", models.CharField(max_length=255)),
-                ("attempts", models.PositiveSmallIntegerField(default=0)),
-                ("next_attempt_at", models.DateTimeField(blank=True, null=True)),
-                ("claimed_by", models.CharField(blank=True, max_length=64)),
-                ("claimed_at", models.DateTimeField(blank=True, null=True)),
-                ("sent_at", models.DateTimeField(blank=True, null=True)),
-                ("last_error", models.CharField(blank=True, max_length=500)),
-                (
-                    "issue",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="deliveries",
-                        to="newsletter.issue",
-                    ),
-                ),
-                (
-                    "subscriber",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="+",
-                        to="newsletter.subscriber",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('email', models.EmailField(max_length=254)),
+                ('status', models.CharField(choices=[('pending', 'Pending'), ('sending', 'Being sent'), ('sent', 'Sent'), ('retry', 'Temporary failure, will retry'), ('failed', 'Failed')], default='pending', max_length=10)),
+                ('message_id', models.CharField(max_length=255)),
+                ('attempts', models.PositiveSmallIntegerField(default=0)),
+                ('next_attempt_at', models.DateTimeField(blank=True, null=True)),
+                ('claimed_by', models.CharField(blank=True, max_length=64)),
+                ('claimed_at', models.DateTimeField(blank=True, null=True)),
+                ('sent_at', models.DateTimeField(blank=True, null=True)),
+                ('last_error', models.CharField(blank=True, max_length=500)),
+                ('issue', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='deliveries', to='newsletter.issue')),
+                ('subscriber', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='newsletter.subscriber')),
             ],
         ),
         migrations.CreateModel(
-            name="Subscription",
+            name='Subscription',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                ("updated_at", models.DateTimeField(auto_now=True)),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[
-                            ("pending", "Waiting for confirmation"),
-                            ("confirmed", "Subscribed"),
-                            ("unsubscribed", "Unsubscribed"),
-                        ],
-                        default="pending",
-                        max_length=20,
-                    ),
-                ),
-                ("confirmation_hash", models.CharField(blank=True, db_index=True, max_length=64)),
-                ("confirmation_expires_at", models.DateTimeField(blank=True, null=True)),
-                ("requested_ip", models.GenericIPAddressField(blank=True, null=True)),
-                ("confirmed_at", models.DateTimeField(blank=True, null=True)),
-                ("confirmed_ip", models.GenericIPAddressField(blank=True, null=True)),
-                ("consent_version", models.CharField(blank=True, max_length=40)),
-                ("unsubscribed_at", models.DateTimeField(blank=True, null=True)),
-                (
-                    "newsletter",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="subscriptions",
-                        to="newsletter.newsletter",
-                    ),
-                ),
-                (
-                    "subscriber",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="subscriptions",
-                        to="newsletter.subscriber",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('updated_at', models.DateTimeField(auto_now=True)),
+                ('status', models.CharField(choices=[('pending', 'Waiting for confirmation'), ('confirmed', 'Subscribed'), ('unsubscribed', 'Unsubscribed')], default='pending', max_length=20)),
+                ('confirmation_hash', models.CharField(blank=True, db_index=True, max_length=64)),
+                ('confirmation_expires_at', models.DateTimeField(blank=True, null=True)),
+                ('requested_ip', models.GenericIPAddressField(blank=True, null=True)),
+                ('confirmed_at', models.DateTimeField(blank=True, null=True)),
+                ('confirmed_ip', models.GenericIPAddressField(blank=True, null=True)),
+                ('consent_version', models.CharField(blank=True, max_length=40)),
+                ('unsubscribed_at', models.DateTimeField(blank=True, null=True)),
+                ('newsletter', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='subscriptions', to='newsletter.newsletter')),
+                ('subscriber', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='subscriptions', to='newsletter.subscriber')),
             ],
         ),
         migrations.AddConstraint(
-            model_name="issuearticle",
-            constraint=models.UniqueConstraint(
-                fields=("issue", "article"), name="article_once_per_issue"
-            ),
+            model_name='issuearticle',
+            constraint=models.UniqueConstraint(fields=('issue', 'article'), name='article_once_per_issue'),
         ),
         migrations.AddIndex(
-            model_name="delivery",
-            index=models.Index(fields=["issue", "status"], name="newsletter__issue_i_113b7f_idx"),
+            model_name='delivery',
+            index=models.Index(fields=['issue', 'status'], name='newsletter__issue_i_113b7f_idx'),
         ),
         migrations.AddConstraint(
-            model_name="delivery",
-            constraint=models.UniqueConstraint(
-                fields=("issue", "subscriber"), name="one_delivery_per_recipient"
-            ),
+            model_name='delivery',
+            constraint=models.UniqueConstraint(fields=('issue', 'subscriber'), name='one_delivery_per_recipient'),
         ),
         migrations.AddIndex(
-            model_name="subscription",
-            index=models.Index(
-                fields=["newsletter", "status"], name="newsletter__newslet_df98f2_idx"
-            ),
+            model_name='subscription',
+            index=models.Index(fields=['newsletter', 'status'], name='newsletter__newslet_df98f2_idx'),
         ),
         migrations.AddConstraint(
-            model_name="subscription",
-            constraint=models.UniqueConstraint(
-                fields=("subscriber", "newsletter"), name="one_subscription"
-            ),
+            model_name='subscription',
+            constraint=models.UniqueConstraint(fields=('subscriber', 'newsletter'), name='one_subscription'),
         ),
     ]

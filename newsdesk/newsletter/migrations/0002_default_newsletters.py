@@ -35,11 +35,7 @@ def create_defaults(apps, schema_editor):
         if Newsletter.objects.filter(slug=default["slug"]).exists():
             continue
         # Only an existing section: a fresh database has none yet.
-        section = (
-            Section.objects.filter(slug=default["section_slug"]).first()
-            if default["section_slug"]
-            else None
-        )
+        section = Section.objects.filter(slug=default["section_slug"]).first() if default["section_slug"] else None
         Newsletter.objects.create(
             slug=default["slug"],
             name=default["name"],
