@@ -39,7 +39,7 @@ LINK_REL = "nofollow ugc noopener"
 # it becomes a class instead.
 _TABLE_ALIGN = re.compile(r'<(th|td) style="text-align:(left|center|right)">')
 
-_md = (
+_parser = (
     MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
     .enable("table")
     .enable("strikethrough")
@@ -55,13 +55,20 @@ def _demote(match: re.Match) -> str:
     return f"<{match.group(1)}h{level}{match.group(3)}"
 
 
+def markdown_parser() -> MarkdownIt:
+    """The one Markdown configuration: the page, the plain text and the submission checks
+    (`editorial.checks`) all read a body with it, so a check judges what readers will see.
+    Shared by every caller: never enable or disable rules on it."""
+    return _parser
+
+
 def clean_text(text: str) -> str:
     """Lone surrogates (from broken JSON or clipboards) become U+FFFD instead of crashing."""
     return text.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
 
 
 def render_markdown(source: str) -> str:
-    html = _md.render(clean_text(source))
+    html = markdown_parser().render(clean_text(source))
     if "<h1>" in html:
         html = _HEADING.sub(_demote, html)
     html = _TABLE_ALIGN.sub(r'<\1 class="align-\2">', html)
@@ -78,4 +85,4 @@ def render_markdown(source: str) -> str:
 
 def plain_text(source: str) -> str:
     """The words of a Markdown text, for counting and summaries."""
-    return nh3.clean(_md.render(clean_text(source)), tags=set()).replace("&amp;", "&")
+    return nh3.clean(markdown_parser().render(clean_text(source)), tags=set()).replace("&amp;", "&")

@@ -290,6 +290,18 @@ class BodyChecksTests:
         body = "\n\n".join(GERMAN[:2]) + "\n\n- eins\n- zwei\n\n### Mehr\n\n" + GERMAN[2]
         assert check("body.structure", body=body).status == Status.PASS
 
+    def test_footnotes_are_read_as_the_page_shows_them(self):
+        """The checks parse a body as rendering does: footnote markers are not words, each
+        footnote is a paragraph of its own, and one the text never cites (not shown) is not read."""
+        body = (
+            f"{words(60)}[^1]\n\n{words(58)}[^2]\n\n"
+            f"[^1]: {words(200, 'Quelle')}\n[^2]: {words(200, 'Beleg')}\n[^3]: bit.ly/versteckt\n"
+        )
+        results = {r.code: r for r in run_checks(title=TITLE, lead=LEAD, body=body, language="de")}
+        assert results["body.length"].details == {"count": 60 + 58 + 200 + 200}
+        assert results["body.structure"].details == {"paragraphs": 4, "longest": 200}
+        assert results["links.shorteners"].status == Status.PASS
+
     def test_a_very_long_paragraph_warns(self):
         """A paragraph over LONG_PARAGRAPH_WORDS words warns with its length."""
         result = check("body.structure", body=GERMAN[0] + "\n\n" + words(301))
