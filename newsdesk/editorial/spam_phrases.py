@@ -1,4 +1,4 @@
-"""Phrases that mark advertising and scams rather than news, for the spam check in checks.py.
+"""Phrases that mark advertising and scams rather than news, for the spam check in checks/style.py.
 
 Chosen to be rare in honest reporting: calls to action ("jetzt kaufen"), promises of money and
 prizes, and the wording of crypto and loan scams. Phrases that news quotes in passing ("buy now,

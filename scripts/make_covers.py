@@ -11,7 +11,8 @@ that matches the article referencing it:
     library.jpg   - 15 Makerspace (bookshelves, table with 3D printer)
     heatpump.jpg  - 16 Wärmepumpen-Förderung (terraced houses, heat pump)
 
-Usage:  python make_covers.py   (requires Pillow only; output is deterministic)
+Usage:  .venv/bin/python scripts/make_covers.py   (requires Pillow only; output is deterministic)
+writes newsdesk/demo/covers/, where `newsdesk loaddemo` reads them with the articles.
 """
 
 import math
@@ -23,7 +24,10 @@ from PIL import Image, ImageChops, ImageDraw, ImageFilter
 W, H = 1600, 900
 QUALITY = 82
 MAX_BYTES = 250 * 1024
-OUT_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "covers")
+# The covers ship with the demo articles in the package; this script stays out of it.
+OUT_DIR = os.path.join(
+    os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "newsdesk", "demo", "covers"
+)
 
 
 # --------------------------------------------------------------------------
