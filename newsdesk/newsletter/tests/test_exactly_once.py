@@ -1,29 +1,48 @@
 """Exactly once under kill -9: `newsdesk send_issue` sends 3,000 messages to a real SMTP server
 (aiosmtpd) and is killed four times in the middle of batches; restarted until done, every
-recipient has the issue, and the only duplicates are the messages in flight at the kills."""
+recipient has the issue, and the only duplicates are the messages in flight at the kills.
+
+Each kill lands at a chosen message, not after a random sleep: the server holds its reply to
+that message (`Collector.hold`) until the worker has been killed. The worker sends its next
+message only after that reply, so at the kill the server has accepted exactly the chosen number
+of messages, whatever the speed of the machine.
+
+On a PostgreSQL run (DATABASE_URL=postgres://...) the instance uses a private PostgreSQL
+database, otherwise a SQLite file."""
 
 import os
-import random
 import signal
 import sqlite3
 import subprocess
 import sys
 import time
 from collections import Counter
-from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
+import psycopg
 import pytest
 
 from newsdesk.newsletter.sending import CONFIRM_EVERY
 from newsdesk.newsletter.tests.test_sending import Collector, SmtpServer
 
 RECIPIENTS = 3000
-KILLS = 4
-BATCH_SIZE = 100
-LEASE_SECONDS = 2
-# A slower server (3 ms a message) makes the send last long enough for every kill to land in
-# the middle of a batch.
-SMTP_DELAY = 0.003
+# Five confirmation groups per batch, so that kills can land at chosen places inside a group.
+BATCH_SIZE = 5 * CONFIRM_EVERY
+# (batch of the run, message of that batch) at which each run is killed: right after a group
+# was marked (only the held message unmarked), at the end of a group (the most a kill can
+# duplicate: CONFIRM_EVERY), and inside groups of later batches.
+KILLS = [
+    (1, CONFIRM_EVERY + 1),
+    (2, 2 * CONFIRM_EVERY),
+    (1, 3 * CONFIRM_EVERY + CONFIRM_EVERY // 3),
+    (3, 4 * CONFIRM_EVERY + CONFIRM_EVERY // 2),
+]
+# Far longer than any batch takes, so no batch stops at half its lease and hands rows back (a
+# batch is then exactly one SMTP connection of BATCH_SIZE messages). Instead of waiting for the
+# dead worker's lease, the test expires it (see expire_leases).
+LEASE_SECONDS = 600
+# Only a guard against a hang (a worker that never reaches its kill point); never a pace.
+HOLD_TIMEOUT = 300
 
 SETUP = f"""
 from django.utils import timezone
@@ -50,9 +69,43 @@ def newsdesk(*args: str) -> list[str]:
     return [sys.executable, "-m", "newsdesk.manage", *args]
 
 
+class Database:
+    """The instance's database, read and written by the test directly (plain SQL with %s)."""
+
+    def __init__(self, url: str):
+        self.url = url
+        self.postgresql = url.startswith("postgres")
+
+    def rows(self, sql: str, *params) -> list[tuple]:
+        if self.postgresql:
+            with psycopg.connect(self.url, autocommit=True) as conn:
+                cursor = conn.execute(sql, params)
+                return cursor.fetchall() if cursor.description else []
+        with sqlite3.connect(self.url.removeprefix("sqlite:///"), timeout=30) as conn:
+            return conn.execute(sql.replace("%s", "?"), params).fetchall()
+
+
 @pytest.fixture
-def instance(tmp_path):
-    """A private instance on a SQLite file, migrated, with one issue to 3,000 subscribers."""
+def database_url(tmp_path):
+    """A SQLite file, or on a PostgreSQL run a database of its own, made and dropped here."""
+    outer = os.environ.get("DATABASE_URL", "")
+    if not outer.startswith("postgres"):
+        yield f"sqlite:///{tmp_path / 'send.sqlite3'}"
+        return
+    parts = urlsplit(outer)
+    name = f"{parts.path.lstrip('/')}_exactly_once_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
+    admin = urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    yield urlunsplit(parts._replace(path=f"/{name}"))
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def instance(tmp_path, database_url):
+    """A private instance, migrated, with one issue to 3,000 subscribers."""
     env = {
         key: value
         for key, value in os.environ.items()
@@ -61,7 +114,7 @@ def instance(tmp_path):
     }
     env.update(
         NEWSDESK_VAR=str(tmp_path / "var"),
-        DATABASE_URL=f"sqlite:///{tmp_path / 'send.sqlite3'}",
+        DATABASE_URL=database_url,
         HUEY_IMMEDIATE="1",
         SITE_URL="https://news.example.org",
         DJANGO_SETTINGS_MODULE="newsdesk.settings",
@@ -71,74 +124,98 @@ def instance(tmp_path):
         newsdesk("shell", "-c", SETUP), env=env, check=True, capture_output=True, text=True,
         timeout=300,
     )  # fmt: skip
-    return env, int(made.stdout.split()[-1]), tmp_path / "send.sqlite3"
+    return env, int(made.stdout.split()[-1]), Database(database_url)
 
 
-def rows(db: Path, sql: str, *params) -> list[tuple]:
-    with sqlite3.connect(db, timeout=30) as conn:
-        return conn.execute(sql, params).fetchall()
+def expire_leases(db: Database) -> None:
+    """What LEASE_SECONDS of waiting would do: the dead worker's leases run out, so its rows
+    (sent or not) can be taken again. Set back, not waited for, to keep the test free of time."""
+    db.rows("UPDATE newsletter_delivery SET claimed_at = '2000-01-01 00:00:00' WHERE status = 'sending'")  # fmt: skip
 
 
-def test_kill_9_at_random_moments_loses_nothing_and_duplicates_only_what_was_in_flight(
-    instance,
-):
-    """Killed four times mid-batch and restarted until done: the set of Message-IDs the server
-    received is exactly the set of deliveries, every row is SENT, and the duplicates are
-    exactly the messages the server had accepted but the dead worker had not yet marked
-    (at most CONFIRM_EVERY + 1 per kill)."""
+def wait_until_held(handler: Collector, worker: subprocess.Popen) -> None:
+    deadline = time.monotonic() + HOLD_TIMEOUT
+    while not handler.held.wait(0.05):
+        assert worker.poll() is None, "the send ended before its kill point"
+        assert time.monotonic() < deadline, "the send never reached its kill point"
+
+
+def test_kill_9_mid_batch_loses_nothing_and_duplicates_only_what_was_in_flight(instance):
+    """Killed four times at chosen messages in the middle of batches and restarted until done:
+    the set of Message-IDs the server received is exactly the set of deliveries, every row is
+    SENT, and the duplicates are exactly the messages the server had accepted but the dead
+    worker had not yet marked: at a kill at message m of a batch, the held message plus those
+    accepted since the last group of CONFIRM_EVERY was marked, so 1 to (m - 1) % CONFIRM_EVERY
+    + 1 (fewer when a group was marked early by CONFIRM_SECONDS)."""
+    assert all(1 < message < BATCH_SIZE for _batch, message in KILLS)  # each one mid-batch
+    assert RECIPIENTS > BATCH_SIZE * sum(batch for batch, _message in KILLS)  # all full batches
     env, issue_id, db = instance
-    rng = random.Random(20261126)
-    handler = Collector(delay=SMTP_DELAY)
+    handler = Collector()
     in_flight_at_kills = []
-    leased_at_kills = []
     command = newsdesk(
         "send_issue", str(issue_id), "--batch-size", str(BATCH_SIZE),
         "--lease-seconds", str(LEASE_SECONDS),
     )  # fmt: skip
+    started = time.monotonic()
     with SmtpServer(handler) as server:
         env = {**env, "EMAIL_URL": f"smtp://127.0.0.1:{server.port}"}
-        for _kill in range(KILLS):
-            before = len(handler.messages)
+        for batch, message in KILLS:
             counts_at_start = Counter(handler.message_ids())
+            # Before the first run there are no rows yet; "" is a row no worker holds.
+            workers_before = {"", *(w for (w,) in db.rows("SELECT DISTINCT claimed_by FROM newsletter_delivery"))}  # fmt: skip
+            handler.hold(connection=batch, message=message)
             worker = subprocess.Popen(
                 command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
             )
-            deadline = time.monotonic() + 60
-            while len(handler.messages) == before and time.monotonic() < deadline:
-                time.sleep(0.01)  # until this worker is sending
-            time.sleep(rng.uniform(0.3, 1.5))
-            assert worker.poll() is None, "the send finished before it could be killed"
-            os.kill(worker.pid, signal.SIGKILL)
-            worker.wait()
-            time.sleep(0.3)  # let the server finish a message whose last byte had been sent
+            try:
+                wait_until_held(handler, worker)
+                held_id = handler.message_ids()[-1]
+                # The worker waits for the held reply, so what the database says now is what
+                # it says at the kill.
+                os.kill(worker.pid, signal.SIGKILL)
+                worker.wait()
+            finally:
+                handler.release()
             counts = Counter(handler.message_ids())
-            marked = {mid for (mid,) in rows(db, "SELECT message_id FROM newsletter_delivery WHERE status = 'sent'")}  # fmt: skip
+            marked = {mid for (mid,) in db.rows("SELECT message_id FROM newsletter_delivery WHERE status = 'sent'")}  # fmt: skip
             # Sent by this worker, accepted by the server, not marked: each goes out once more.
-            in_flight_at_kills.append(
-                sum(
-                    1 for mid, n in counts.items() if n > counts_at_start[mid] and mid not in marked
-                )
+            in_flight = {mid for mid, n in counts.items() if n > counts_at_start[mid]} - marked
+            in_flight_at_kills.append(len(in_flight))
+
+            new_workers = {w for (w,) in db.rows("SELECT DISTINCT claimed_by FROM newsletter_delivery")} - workers_before  # fmt: skip
+            (worker_id,) = new_workers
+            batches = db.rows(
+                "SELECT claimed_at, status, count(*) FROM newsletter_delivery "
+                "WHERE claimed_by = %s GROUP BY claimed_at, status ORDER BY claimed_at",
+                worker_id,
             )
-            leased_at_kills.append(
-                rows(db, "SELECT count(*) FROM newsletter_delivery WHERE status = 'sending'")[0][0]
-            )
+            current = {status: n for at, status, n in batches if at == batches[-1][0]}
+            # The kill landed in the chosen batch of this run, a full one, part marked.
+            assert len({at for at, _status, _n in batches}) == batch
+            assert sum(current.values()) == BATCH_SIZE
+            assert set(current) <= {"sent", "sending"} and current["sending"] > 0
+            # What the server accepted in this batch is what was marked plus what was in flight.
+            assert len(in_flight) == message - current.get("sent", 0)
+            assert held_id in in_flight
+            assert 1 <= len(in_flight) <= (message - 1) % CONFIRM_EVERY + 1
+            expire_leases(db)
         finished = subprocess.run(
             command, env=env, capture_output=True, text=True, timeout=300, check=False
         )
+    elapsed = time.monotonic() - started
     assert finished.returncode == 0, finished.stderr
 
-    expected = [mid for (mid,) in rows(db, "SELECT message_id FROM newsletter_delivery")]
+    expected = [mid for (mid,) in db.rows("SELECT message_id FROM newsletter_delivery")]
     received = Counter(handler.message_ids())
     duplicates = sum(n - 1 for n in received.values())
     print(
-        f"\nexactly once: {RECIPIENTS} recipients, {KILLS} kills, batch {BATCH_SIZE}, "
-        f"rows leased at the kills {leased_at_kills}, accepted but unmarked at the kills "
-        f"{in_flight_at_kills}, duplicates {duplicates}"
+        f"\nexactly once ({'postgresql' if db.postgresql else 'sqlite'}): {RECIPIENTS} "
+        f"recipients, batch {BATCH_SIZE}, kills at (batch, message) {KILLS}, accepted but "
+        f"unmarked at the kills {in_flight_at_kills}, duplicates {duplicates}, "
+        f"sending took {elapsed:.1f} s"
     )
     assert len(expected) == RECIPIENTS
     assert set(received) == set(expected)  # nobody missing, nothing foreign
-    assert all(n > 0 for n in leased_at_kills)  # every kill landed in the middle of a batch
     assert duplicates == sum(in_flight_at_kills)
-    assert all(n <= CONFIRM_EVERY + 1 for n in in_flight_at_kills)
-    assert rows(db, "SELECT DISTINCT status FROM newsletter_delivery") == [("sent",)]
-    assert rows(db, "SELECT status FROM newsletter_issue WHERE id = ?", issue_id) == [("sent",)]
+    assert db.rows("SELECT DISTINCT status FROM newsletter_delivery") == [("sent",)]
+    assert db.rows("SELECT status FROM newsletter_issue WHERE id = %s", issue_id) == [("sent",)]

@@ -35,8 +35,9 @@ def free_port() -> int:
 
 class Collector:
     """An aiosmtpd handler that keeps every accepted message, answers 451 or 550 for chosen
-    recipients, can drop the connection once for a recipient, can be slowed down, and offers
-    PIPELINING (or not)."""
+    recipients, can drop the connection once for a recipient, can be slowed down, offers
+    PIPELINING (or not), and can hold one chosen message's reply (`hold`) so that a test acts at
+    a known message however fast the client is."""
 
     def __init__(self, *, temporary=(), permanent=(), drop_once=(), delay=0.0, pipelining=True):
         self.pipelining = pipelining
@@ -46,10 +47,29 @@ class Collector:
         self.messages: list[tuple[str, bytes]] = []
         self.connections = 0
         self.lock = threading.Lock()
+        self.held = threading.Event()  # set while a held reply waits for release()
+        self._released = threading.Event()
+        self._hold_at: tuple[int, int] | None = None  # (connection number, message on it)
+
+    def hold(self, *, connection: int, message: int) -> None:
+        """Holds the reply to the `message`-th message accepted on the `connection`-th
+        connection opened from now on: the message is kept (it counts as received), `held` is
+        set, and its 250 waits until release(). Since a client sends its next message only after
+        that reply, nothing else arrives from it meanwhile."""
+        with self.lock:
+            self.held.clear()
+            self._released.clear()
+            self._hold_at = (self.connections + connection, message)
+
+    def release(self) -> None:
+        with self.lock:
+            self._hold_at = None
+        self._released.set()
 
     async def handle_EHLO(self, server, session, envelope, hostname, responses):
         with self.lock:
             self.connections += 1
+            session.number, session.accepted = self.connections, 0
         session.host_name = hostname
         if self.pipelining:  # aiosmtpd reads commands in order, so it can offer it
             responses.insert(-1, "250-PIPELINING")
@@ -73,6 +93,12 @@ class Collector:
             return "421 4.4.2 gone"
         with self.lock:
             self.messages.append((address, envelope.original_content))
+            session.accepted = getattr(session, "accepted", 0) + 1
+            hold = self._hold_at == (getattr(session, "number", 0), session.accepted)
+        if hold:
+            self.held.set()
+            # Waited for in a thread, so the server's event loop (other connections) goes on.
+            await asyncio.get_running_loop().run_in_executor(None, self._released.wait)
         return "250 2.0.0 Accepted"
 
     def message_ids(self) -> list[str]:
@@ -93,6 +119,7 @@ class SmtpServer:
         return self
 
     def __exit__(self, *exc):
+        self.handler.release()  # a test that failed while a reply was held must not hang here
         self.controller.stop()
 
 
