@@ -16,8 +16,8 @@ How a send goes:
 Exactly once, and its bound: a row is sent again only when its lease expired without the row
 being marked, i.e. when its worker died (kill -9, power loss) or hung longer than the lease.
 SMTP offers no way to ask whether a message went out, so what a dead worker had sent but not
-yet marked goes out twice: at most CONFIRM_EVERY accepted-but-unmarked messages plus the one in
-flight, per worker and crash. Nothing is ever lost: every row ends SENT or FAILED. A batch never
+yet marked goes out twice: at most CONFIRM_EVERY - 1 accepted-but-unmarked messages plus the one
+in flight (CONFIRM_EVERY in all, as test_exactly_once asserts), per worker and crash. Nothing is ever lost: every row ends SENT or FAILED. A batch never
 outlives half its lease; what is left then is handed back, so a slow server cannot make a live
 worker's rows look abandoned.
 """
