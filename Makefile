@@ -33,6 +33,7 @@ bench: install
 lint: install
 	$(BIN)/ruff format --check newsdesk bench
 	$(BIN)/ruff check newsdesk bench
+	$(BIN)/lint-imports
 
 format: install
 	$(BIN)/ruff format newsdesk bench

@@ -1,6 +1,9 @@
 from django.db import transaction
 
 from newsdesk.accounts.models import User
+from newsdesk.accounts.queries import unconfirmed_requests_for
+from newsdesk.accounts.signals import author_renamed
+from newsdesk.core import page_cache
 
 
 @transaction.atomic
@@ -13,16 +16,12 @@ def update_profile(*, user: User, display_name: str, bio: str) -> User:
     user.save(update_fields=["display_name", "bio"])
     transaction.on_commit(lambda: purge_author_pages(user))
     if name_changed:
-        from newsdesk.discovery.tasks import reindex_author_task
-
-        transaction.on_commit(lambda: reindex_author_task(user.pk))
+        transaction.on_commit(lambda: author_renamed.send(sender=User, author_id=user.pk))
     return user
 
 
 def purge_author_pages(user: User) -> None:
     """The author page and every page with one of their bylines."""
-    from newsdesk.core import page_cache
-
     article_tags = {f"article:{pk}" for pk in user.articles.values_list("pk", flat=True)}
     page_cache.purge({f"author:{user.pk}"} | article_tags)
 
@@ -40,7 +39,5 @@ def set_role(*, user: User, role: str) -> User:
 def drop_unconfirmed_requests(*, email: str, owner: User) -> int:
     """Once `owner` confirmed `email`, other accounts' unconfirmed requests for it go: they can
     never be confirmed, and allauth would still count them as holders of the address."""
-    from newsdesk.accounts.queries import unconfirmed_requests_for
-
     deleted, _per_model = unconfirmed_requests_for(email=email, exclude_user_id=owner.pk).delete()
     return deleted

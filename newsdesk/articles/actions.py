@@ -21,6 +21,7 @@ from newsdesk.articles.models import (
     Tag,
 )
 from newsdesk.articles.reading_time import count_words, reading_minutes
+from newsdesk.articles.signals import article_changed
 from newsdesk.core.slugs import slugify, slugs_for_lookup
 
 
@@ -183,9 +184,7 @@ def save_article(
 
 
 def _reindex(article_id: int) -> None:
-    from newsdesk.discovery.tasks import index_article_task
-
-    index_article_task(article_id)
+    article_changed.send(sender=Article, article_id=article_id)
 
 
 def _generate_cover(article: Article) -> Image:
@@ -199,7 +198,7 @@ def _generate_cover(article: Article) -> Image:
 
 
 def enqueue_renditions(image_id: int) -> None:
-    from newsdesk.articles.tasks import make_renditions_task
+    from newsdesk.articles.tasks import make_renditions_task  # tasks.py imports this module
 
     make_renditions_task(image_id)
 

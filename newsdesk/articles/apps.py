@@ -6,4 +6,4 @@ class ArticlesConfig(AppConfig):
     label = "articles"
 
     def ready(self):
-        from newsdesk.articles import signals  # noqa: F401
+        from newsdesk.articles import signals  # noqa: F401 - connects once the models are loaded

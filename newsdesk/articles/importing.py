@@ -14,11 +14,7 @@ from django.utils.dateparse import parse_datetime
 
 from newsdesk.accounts.models import User
 from newsdesk.articles.actions import get_or_create_section, get_or_create_tags, save_article
-from newsdesk.articles.images import (
-    ImageRejected,
-    files_removed_on_failure,
-    save_uploaded_image,
-)
+from newsdesk.articles.images import ImageRejected, save_uploaded_image
 from newsdesk.articles.models import BODY_MAX_BYTES, Article
 from newsdesk.core.slugs import slugify, slugs_for_lookup
 
@@ -171,10 +167,17 @@ def _error_text(exc: ValidationError) -> str:
     return " ".join(exc.messages)
 
 
-def import_file(path: Path, *, publish: bool, by: User | None = None) -> ImportResult:
-    """Imports one file; an article with the same slug is updated, not copied."""
-    from newsdesk.editorial.actions import check_article, publish_article
+@dataclass
+class SavedFile:
+    article: Article
+    author: User  # the file's, which an updated article does not take over
+    published_at: dt.datetime | None
 
+
+def save_imported_file(path: Path, *, by: User | None = None) -> SavedFile:
+    """Saves one file's article, not yet checked or published; an article with the same slug is
+    updated, not copied. Checking and publishing it are the editorial app's
+    (editorial.importing.import_file), which calls this inside `files_removed_on_failure()`."""
     try:
         if path.stat().st_size > MAX_FILE_BYTES:
             raise ImportError_("the file is larger than 1 MB.")
@@ -209,54 +212,45 @@ def import_file(path: Path, *, publish: bool, by: User | None = None) -> ImportR
     if cover_path and not cover_alt:
         raise ImportError_("“cover” needs “cover_alt”, a description of the image.")
 
-    # A file that fails after its cover was stored leaves neither the row nor the image file.
-    with files_removed_on_failure():
-        author = _author(_text(meta, "author"))
-        existing = Article.objects.filter(slug__in=known).order_by("pk").first() if slug else None
-        cover = None
-        if cover_path:
-            cover_file = (path.parent / cover_path).resolve()
-            try:
-                data = cover_file.read_bytes()
-            except OSError:
-                raise ImportError_(f"the cover “{cover_path}” cannot be read.") from None
-            try:
-                cover = save_uploaded_image(
-                    data=data,
-                    alt=cover_alt,
-                    credit=_text(meta, "cover_credit"),
-                    ai_generated=_bool(meta, "cover_generated"),
-                )
-            except ImageRejected as exc:
-                raise ImportError_(f"the cover “{cover_path}”: {' '.join(exc.messages)}") from None
+    author = _author(_text(meta, "author"))
+    existing = Article.objects.filter(slug__in=known).order_by("pk").first() if slug else None
+    cover = None
+    if cover_path:
+        cover_file = (path.parent / cover_path).resolve()
         try:
-            article = save_article(
-                article=existing,
-                author=author,
-                editor=by or author,
-                title=title,
-                lead=_text(meta, "lead"),
-                body=body,
-                language=language,
-                kind=kind,
-                section=get_or_create_section(_text(meta, "section") or DEFAULT_SECTION),
-                tags=get_or_create_tags(tags),
-                slug=existing.slug if existing else slug,  # its address stays
-                cover=cover,
-                translation_of=translation_of,
-                machine_translated=_bool(meta, "machine_translated"),
-                note=f"imported from {path.name}",
+            data = cover_file.read_bytes()
+        except OSError:
+            raise ImportError_(f"the cover “{cover_path}” cannot be read.") from None
+        try:
+            cover = save_uploaded_image(
+                data=data,
+                alt=cover_alt,
+                credit=_text(meta, "cover_credit"),
+                ai_generated=_bool(meta, "cover_generated"),
             )
-        except ValidationError as exc:
-            raise ImportError_(_error_text(exc)) from None
-        # An admin's tool: the checks are recorded for the editors, never a reason to refuse.
-        check_article(article=article)
-        if publish:
-            article = publish_article(article=article, by=by or author, published_at=published_at)
-        elif published_at and article.published_at != published_at:
-            article.published_at = published_at
-            article.save(update_fields=["published_at"])
-    return ImportResult(article=article, published=article.status == Article.Status.PUBLISHED)
+        except ImageRejected as exc:
+            raise ImportError_(f"the cover “{cover_path}”: {' '.join(exc.messages)}") from None
+    try:
+        article = save_article(
+            article=existing,
+            author=author,
+            editor=by or author,
+            title=title,
+            lead=_text(meta, "lead"),
+            body=body,
+            language=language,
+            kind=kind,
+            section=get_or_create_section(_text(meta, "section") or DEFAULT_SECTION),
+            tags=get_or_create_tags(tags),
+            slug=existing.slug if existing else slug,  # its address stays
+            cover=cover,
+            translation_of=translation_of,
+            machine_translated=_bool(meta, "machine_translated"),
+            note=f"imported from {path.name}",
+        )
+    except ValidationError as exc:
+        raise ImportError_(_error_text(exc)) from None
+    return SavedFile(article=article, author=author, published_at=published_at)
 
 
 def export_article(article: Article, directory: Path, *, prefix: str = "") -> Path:

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_safe
 from django.views.static import serve
 
 from newsdesk.articles.models import Image
+from newsdesk.editorial.permissions import access_article_for_writing
 
 
 @require_safe
@@ -25,8 +26,6 @@ def public_media(request, path):
 def private_media(request, image_id, filename):
     """The master or a rendition of a cover, for someone who may edit or review an article
     showing it (the same "not found" for a missing file and a forbidden one)."""
-    from newsdesk.editorial.permissions import access_article_for_writing
-
     image = Image.objects.filter(pk=image_id).first()
     names = [image.file.name, *(r.get("name", "") for r in image.renditions or [])] if image else []
     name = next((n for n in names if n and n.rsplit("/", 1)[-1] == filename), None)

@@ -33,22 +33,6 @@ def article_for_reading(slug: str) -> Article:
         raise Http404("No such article") from None
 
 
-def article_or_takedown_notice(slug: str) -> tuple[Article, dict | None]:
-    """The visible article with the slug, or a taken-down one with its public notice (its page
-    answers 451); anything else is not found."""
-    try:
-        return article_for_reading(slug), None
-    except Http404:
-        pass
-    from newsdesk.editorial.queries import takedown_notice
-
-    taken_down = Article.objects.filter(slug=slug, status=Article.Status.TAKEN_DOWN).first()
-    notice = takedown_notice(taken_down) if taken_down is not None else None
-    if notice is None:
-        raise Http404("No such article")
-    return taken_down, notice
-
-
 def translation_family(article: Article) -> Q:
     """Every language version of the article (itself, its original, the original's
     translations), as a condition to filter or exclude by."""

@@ -1,16 +1,24 @@
-"""Cache infrastructure only: renaming a section or tag changes pages that no action purges.
+"""Infrastructure only (STYLE.md): never the editorial workflow.
 
-Section names are in every page's navigation, so a section change empties the page cache; a
-tag change purges the pages that show the tag.
+`article_changed` tells the apps above articles (the search and duplicate indexes in discovery)
+that an article's text or search filters changed, without articles importing them.
+
+Renaming a section or tag changes pages that no action purges: section names are in every
+page's navigation, so a section change empties the page cache; a tag change purges the pages
+that show the tag.
 """
 
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 
 from newsdesk.articles.cache_tags import article_tag
 from newsdesk.articles.models import Section, Tag
 from newsdesk.core import page_cache
+
+# Sent after commit with `article_id` when a saved article's text, section, tags, kind or
+# language changed (discovery.receivers reindexes it).
+article_changed = Signal()
 
 
 @receiver([post_save, post_delete], sender=Section)

@@ -11,6 +11,7 @@ from newsdesk.articles.reading_time import reading_time_label
 from newsdesk.core.page_cache import cache_page_with
 from newsdesk.core.pagination import paginate
 from newsdesk.discovery.related import related_for
+from newsdesk.editorial import queries as editorial_queries
 from newsdesk.newsletter.queries import signup_box
 
 # Teasers per list page.
@@ -84,7 +85,7 @@ def author(request, slug):
 
 @require_safe
 def detail(request, slug):
-    article, notice = queries.article_or_takedown_notice(slug)
+    article, notice = editorial_queries.article_or_takedown_notice(slug)
     if translation.get_language() != article.ui_language:
         # One URL per article: its chrome is in the article's language.
         return redirect(article.get_absolute_url(), permanent=True)

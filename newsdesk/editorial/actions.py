@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,6 +19,7 @@ from newsdesk.articles.images import sync_image_files
 from newsdesk.articles.models import Article
 from newsdesk.articles.queries import other_versions, translation_family
 from newsdesk.core.errors import ActionRefused
+from newsdesk.editorial.grounds import Ground
 from newsdesk.editorial.models import (
     AuditEntry,
     CheckReport,
@@ -27,8 +27,11 @@ from newsdesk.editorial.models import (
     GuidelinesVersion,
 )
 from newsdesk.editorial.permissions import can
-from newsdesk.editorial.queries import latest_takedown
-from newsdesk.reports.grounds import Ground
+from newsdesk.editorial.queries import (
+    latest_takedown,
+    repeat_infringer_limit,
+    upheld_copyright_takedowns,
+)
 
 S = Article.Status
 # The states a contributor may still edit their text in.
@@ -54,13 +57,6 @@ TRANSITIONS: dict[str, tuple[set, str]] = {
 # Decisions the contributor hears about by email. Not take_down/restore: the reports app tells
 # the author itself, with the notice's content and the counter-notice link.
 NOTIFIED = {"request_changes", "approve", "schedule", "publish", "reject", "unpublish"}
-# Upheld copyright takedowns (editorial.queries.upheld_copyright_takedowns) that suspend a
-# contributor from submitting; settings.REPEAT_INFRINGER_LIMIT overrides it.
-REPEAT_INFRINGER_LIMIT = 3
-
-
-def repeat_infringer_limit() -> int:
-    return int(getattr(settings, "REPEAT_INFRINGER_LIMIT", REPEAT_INFRINGER_LIMIT))
 
 
 def _transition(
@@ -138,8 +134,6 @@ def submit_article(*, article: Article, by, accepted_version: int | None) -> Art
 
 
 def _refuse_repeat_infringer(author) -> None:
-    from newsdesk.editorial.queries import upheld_copyright_takedowns
-
     count = upheld_copyright_takedowns(author)
     if count >= repeat_infringer_limit():
         raise ActionRefused(
@@ -262,7 +256,7 @@ def take_down_article(
     *, article: Article, editor, ground: str, case: str = "", note: str = "", version_of=None
 ) -> Article:
     """Removes a published article from every public place at once on a report's `ground`
-    (a newsdesk.reports.grounds.Ground value); its URL answers 451 with a notice naming the
+    (a newsdesk.editorial.grounds.Ground value); its URL answers 451 with a notice naming the
     ground, the date and `case`. The author is not mailed from here: the reports app tells them,
     with the notice and the counter-notice link. `version_of`: the reported article, when this
     is another language version of it taken down with it (not counted against its author as

@@ -3,17 +3,24 @@
 import datetime as dt
 import difflib
 
+from django.conf import settings
 from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Value
 from django.db.models.fields.json import KT
 from django.db.models.functions import Coalesce
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from newsdesk.articles.models import Article, Revision
+from newsdesk.articles.queries import article_for_reading
+from newsdesk.editorial.grounds import Ground
 from newsdesk.editorial.models import AuditEntry, CheckReport
 
 S = Article.Status
 QUEUE_STATES = {S.SUBMITTED, S.IN_REVIEW}
+# Upheld copyright takedowns (upheld_copyright_takedowns) that suspend a contributor from
+# submitting; settings.REPEAT_INFRINGER_LIMIT overrides it.
+REPEAT_INFRINGER_LIMIT = 3
 
 
 def articles_of(user) -> QuerySet[Article]:
@@ -63,8 +70,6 @@ def audit_log(*, article: Article | None = None, limit: int = 200) -> list[Audit
 
 def audit_details(entry: AuditEntry) -> list[tuple[str, str]]:
     """The takedown ground and case number of a take_down/restore entry, labelled."""
-    from newsdesk.reports.grounds import Ground
-
     data = entry.data if isinstance(entry.data, dict) else {}
     details = []
     if data.get("ground"):
@@ -177,8 +182,6 @@ def takedown_notice(article: Article) -> dict | None:
     entry = latest_takedown(article).only("created_at", "data").first()
     if entry is None:
         return None
-    from newsdesk.reports.grounds import Ground
-
     ground = str(entry.data.get("ground", ""))
     return {
         "ground": ground,
@@ -186,6 +189,20 @@ def takedown_notice(article: Article) -> dict | None:
         "date": entry.created_at,
         "case": str(entry.data.get("case", "")),
     }
+
+
+def article_or_takedown_notice(slug: str) -> tuple[Article, dict | None]:
+    """The visible article with the slug, or a taken-down one with its public notice (its page
+    answers 451); anything else is not found."""
+    try:
+        return article_for_reading(slug), None
+    except Http404:
+        pass
+    taken_down = Article.objects.filter(slug=slug, status=Article.Status.TAKEN_DOWN).first()
+    notice = takedown_notice(taken_down) if taken_down is not None else None
+    if notice is None:
+        raise Http404("No such article")
+    return taken_down, notice
 
 
 def _upheld_copyright_articles() -> QuerySet[Article]:
@@ -197,8 +214,6 @@ def _upheld_copyright_articles() -> QuerySet[Article]:
     A language version taken down with the reported article (`version_of`) is not counted: its
     author (often a translator) was not the one reported.
     """
-    from newsdesk.reports.grounds import Ground
-
     latest = latest_takedown(OuterRef("pk"))
     latest_ground = Subquery(latest.annotate(ground=KT("data__ground")).values("ground")[:1])
     latest_version_of = Subquery(
@@ -235,9 +250,11 @@ def with_upheld_copyright_takedowns(users: QuerySet) -> QuerySet:
     )
 
 
+def repeat_infringer_limit() -> int:
+    return int(getattr(settings, "REPEAT_INFRINGER_LIMIT", REPEAT_INFRINGER_LIMIT))
+
+
 def submission_suspension(user) -> dict | None:
     """Why `user` may not submit right now (repeat infringer), or None."""
-    from newsdesk.editorial.actions import repeat_infringer_limit
-
     count, limit = upheld_copyright_takedowns(user), repeat_infringer_limit()
     return {"count": count, "limit": limit} if count >= limit else None

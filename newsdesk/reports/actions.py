@@ -16,8 +16,8 @@ from newsdesk.articles.models import Article
 from newsdesk.core import page_cache
 from newsdesk.core.errors import ActionRefused
 from newsdesk.editorial import actions as editorial
+from newsdesk.editorial.grounds import Ground
 from newsdesk.reports import tokens
-from newsdesk.reports.grounds import Ground
 from newsdesk.reports.models import Report, ReportEvent
 from newsdesk.reports.queries import TRANSPARENCY_TAG, restore_possible_from
 

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from newsdesk.reports.grounds import Ground
+from newsdesk.editorial.grounds import Ground
 from newsdesk.reports.models import LINE_MAX, ORIGINAL_TEXT_MAX, TEXT_MAX, URL_MAX
 
 G = Ground

@@ -26,8 +26,8 @@ from django_ratelimit.core import get_usage
 
 from newsdesk.articles.models import Article
 from newsdesk.core.inbound import Refused
+from newsdesk.editorial.grounds import Ground
 from newsdesk.reports import actions, attachments
-from newsdesk.reports.grounds import Ground
 from newsdesk.reports.models import LINE_MAX, ORIGINAL_TEXT_MAX, Report
 
 logger = logging.getLogger(__name__)

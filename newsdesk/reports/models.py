@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from newsdesk.reports.grounds import Ground
+from newsdesk.editorial.grounds import Ground
 
 # One-line fields: long enough for any real value, short enough to show in a list.
 LINE_MAX = 300

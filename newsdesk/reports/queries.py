@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from newsdesk.articles.markdown import plain_text
-from newsdesk.reports.grounds import Ground
+from newsdesk.editorial.grounds import Ground
 from newsdesk.reports.models import Report
 
 R = Report.State

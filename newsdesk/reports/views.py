@@ -20,6 +20,7 @@ from django_ratelimit.decorators import ratelimit
 from newsdesk.articles.queries import article_for_reading
 from newsdesk.core.errors import ActionRefused
 from newsdesk.core.page_cache import cache_page_with
+from newsdesk.editorial.grounds import Ground
 from newsdesk.reports import actions, attachments, queries
 from newsdesk.reports.forms import (
     AssignForm,
@@ -32,7 +33,6 @@ from newsdesk.reports.forms import (
     QueueFilterForm,
     ReportForm,
 )
-from newsdesk.reports.grounds import Ground
 from newsdesk.reports.mail import find_article
 from newsdesk.reports.permissions import (
     access_attachment_for_download,

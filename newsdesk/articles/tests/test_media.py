@@ -15,12 +15,13 @@ from PIL import Image as PILImage
 from newsdesk.accounts.tests.factories import UserFactory
 from newsdesk.articles.actions import save_article
 from newsdesk.articles.images import make_renditions, save_uploaded_image
-from newsdesk.articles.importing import ImportError_, import_file
+from newsdesk.articles.importing import ImportError_
 from newsdesk.articles.models import Article, Image
 from newsdesk.articles.tests.factories import SectionFactory, article
 from newsdesk.editorial import actions, views
+from newsdesk.editorial.grounds import Ground
+from newsdesk.editorial.importing import import_file
 from newsdesk.editorial.tests.test_actions import GOOD_BODY
-from newsdesk.reports.grounds import Ground
 
 pytestmark = pytest.mark.django_db(transaction=True)
 MEDIA_URL_RE = re.compile(r"/(?:private-)?media/[^\"\s,]+")

@@ -10,7 +10,7 @@ from newsdesk.articles.models import Article
 from newsdesk.articles.tests.factories import article
 from newsdesk.core import page_cache
 from newsdesk.editorial.actions import restore_article, take_down_article
-from newsdesk.reports.grounds import Ground
+from newsdesk.editorial.grounds import Ground
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -21,7 +21,7 @@ from newsdesk.discovery.related.backends import (
 from newsdesk.discovery.related.index import VectorCache, cache_for
 from newsdesk.discovery.tasks import index_article_task
 from newsdesk.editorial.actions import publish_article, take_down_article, unpublish_article
-from newsdesk.reports.grounds import Ground
+from newsdesk.editorial.grounds import Ground
 
 # Three topics, each once in German and once in English; no pair is a translation.
 TEXTS = {

@@ -21,7 +21,7 @@ from newsdesk.editorial.actions import (
     take_down_article,
     unpublish_article,
 )
-from newsdesk.reports.grounds import Ground
+from newsdesk.editorial.grounds import Ground
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

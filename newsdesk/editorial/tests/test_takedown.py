@@ -12,8 +12,8 @@ from newsdesk.articles.models import Article
 from newsdesk.articles.tests.factories import article
 from newsdesk.core.errors import ActionRefused
 from newsdesk.editorial import actions, queries
+from newsdesk.editorial.grounds import Ground
 from newsdesk.editorial.models import AuditEntry
-from newsdesk.reports.grounds import Ground
 
 pytestmark = pytest.mark.django_db(transaction=True)
 S = Article.Status

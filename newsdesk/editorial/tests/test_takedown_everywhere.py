@@ -24,7 +24,7 @@ from django.utils import translation
 from newsdesk.accounts.tests.factories import UserFactory
 from newsdesk.articles.tests.factories import SectionFactory, TagFactory, article
 from newsdesk.editorial.actions import restore_article, take_down_article
-from newsdesk.reports.grounds import Ground
+from newsdesk.editorial.grounds import Ground
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

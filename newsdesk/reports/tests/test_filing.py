@@ -9,8 +9,8 @@ import pytest
 from django.core import mail
 
 from newsdesk.articles.tests.factories import article
+from newsdesk.editorial.grounds import Ground
 from newsdesk.reports.forms import GROUND_FIELDS
-from newsdesk.reports.grounds import Ground
 from newsdesk.reports.models import Report, ReportEvent
 from newsdesk.reports.tests.helpers import (
     COPYRIGHT,

@@ -2,7 +2,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from newsdesk.articles.importing import ImportError_, import_file
+from newsdesk.articles.importing import ImportError_
+from newsdesk.editorial.importing import import_file
 
 
 def _printable(line: str) -> str:

@@ -7,8 +7,9 @@ from django.db import transaction
 
 from newsdesk.accounts.actions import set_role
 from newsdesk.accounts.models import User
-from newsdesk.articles.importing import ImportError_, import_file
+from newsdesk.articles.importing import ImportError_
 from newsdesk.articles.models import Article, Section
+from newsdesk.editorial.importing import import_file
 
 DEMO_DIR = Path(__file__).resolve().parents[3] / "demo"
 DOMAIN = "demo.newsdesk.invalid"

@@ -1,7 +1,8 @@
 """The grounds on which an article can be reported and taken down.
 
-Shared by the report forms (reports app) and the takedown notice (editorial app, articles' 451
-page), so that a ground has one name and one label everywhere.
+Defined by the editorial app, which takes articles down and shows the takedown notice (the 451
+page); the reports app's forms use them too, so that a ground has one name and one label
+everywhere.
 """
 
 from django.db import models
