@@ -323,7 +323,7 @@ REPORTS_COUNTER_NOTICE_WAIT_DAYS = int(os.environ.get("REPORTS_COUNTER_NOTICE_WA
 # (two embed an article in about half the time of one on an idle two-core machine).
 RELATED_BACKEND = os.environ.get("RELATED_BACKEND", "embedding")
 RELATED_EMBEDDING_THREADS = int(os.environ.get("RELATED_EMBEDDING_THREADS", "2"))
-# Contributors with this many upheld copyright takedowns may no longer submit (editorial/actions.py).
+# Contributors with this many upheld copyright takedowns may no longer submit (editorial/queries.py).
 REPEAT_INFRINGER_LIMIT = int(os.environ.get("REPEAT_INFRINGER_LIMIT", "3"))
 INBOUND_MAIL_HANDLERS = ["newsdesk.newsletter.bounces.handle", "newsdesk.reports.mail.handle"]
 

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 
+from newsdesk.accounts import actions, queries
 from newsdesk.core.client_ip import client_ip
 
 
@@ -14,8 +15,6 @@ class AccountAdapter(DefaultAccountAdapter):
         """A link confirms an address for one account only: not while another account owns it
         (signed up with it: its own link confirms it; allauth checks only confirmed ones),
         and a confirmed address drops the other accounts' unconfirmed requests for it."""
-        from newsdesk.accounts import actions, queries
-
         email, user_id = email_address.email, email_address.user_id
         if queries.address_is_owned(email=email, exclude_user_id=user_id):
             self.add_message(

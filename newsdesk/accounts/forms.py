@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from newsdesk.accounts.models import BIO_MAX, DISPLAY_NAME_MAX, User
+from newsdesk.accounts.slugs import unique_author_slug
 
 
 class SignupForm(forms.Form):
@@ -10,8 +11,6 @@ class SignupForm(forms.Form):
     display_name = forms.CharField(label=_("Display name"), max_length=DISPLAY_NAME_MAX)
 
     def signup(self, request, user):
-        from newsdesk.accounts.slugs import unique_author_slug
-
         user.display_name = self.cleaned_data["display_name"].strip()
         user.slug = unique_author_slug(user.display_name)
         user.save(update_fields=["display_name", "slug"])

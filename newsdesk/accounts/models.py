@@ -56,7 +56,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def save(self, *args, **kwargs):
         if not self.slug:
-            from newsdesk.accounts.slugs import unique_author_slug
+            from newsdesk.accounts.slugs import unique_author_slug  # slugs.py imports User
 
             # Never derived from the email address: the slug is public.
             self.slug = unique_author_slug(self.display_name or "author")

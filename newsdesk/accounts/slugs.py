@@ -1,9 +1,8 @@
+from newsdesk.accounts.models import User
 from newsdesk.core.slugs import slugify
 
 
 def unique_author_slug(name: str) -> str:
-    from newsdesk.accounts.models import User
-
     base = slugify(name)[:90] or "author"
     slug, n = base, 1
     while User.objects.filter(slug=slug).exists():

@@ -29,6 +29,7 @@ from PIL import Image as PILImage
 from PIL import ImageCms, ImageOps
 
 from newsdesk.articles.models import Image
+from newsdesk.articles.queries import visible_articles
 
 # Larger files are refused before decoding; a 40 MP photo fits in 10 MB as JPEG.
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
@@ -204,8 +205,6 @@ def sync_image_files(*, image_id: int) -> None:
     """Call inside the transaction that changed what the public sees (editorial.actions' state
     transitions, a new cover): the image gets a new random public key while a visible article
     shows it, or loses it, with that transaction; its files follow after commit."""
-    from newsdesk.articles.queries import visible_articles
-
     image = Image.objects.select_for_update().filter(pk=image_id).first()
     if image is None:
         return

@@ -19,6 +19,7 @@ from newsdesk.articles.images import sync_image_files
 from newsdesk.articles.models import Article
 from newsdesk.articles.queries import other_versions, translation_family
 from newsdesk.core.errors import ActionRefused
+from newsdesk.editorial import checks
 from newsdesk.editorial.grounds import Ground
 from newsdesk.editorial.models import (
     AuditEntry,
@@ -95,7 +96,7 @@ def _transition(
 def _after_change(article: Article, action: str, previous: str, note: str) -> None:
     if S.PUBLISHED in (previous, article.status):
         cache_tags.purge_article(article)
-    from newsdesk.editorial.tasks import after_transition_task
+    from newsdesk.editorial.tasks import after_transition_task  # tasks.py imports this module
 
     after_transition_task(article.pk, action, note)
 
@@ -347,8 +348,6 @@ def publish_due_articles(*, now: dt.datetime | None = None) -> list[int]:
 @transaction.atomic
 def check_article(*, article: Article) -> CheckReport:
     """Runs the automated checks on the article as saved and records the results."""
-    from newsdesk.editorial import checks
-
     results = checks.run_checks(
         title=article.title,
         lead=article.lead,

@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from newsdesk.articles.models import Article
+
 
 class GuidelinesVersion(models.Model):
     """One version of the public "Rules and Guidelines for Submitting News". Never edited:
@@ -117,6 +119,4 @@ class AuditEntry(models.Model):
 
 
 def _status_label(status: str) -> str:
-    from newsdesk.articles.models import Article
-
     return str(Article.Status(status).label) if status in Article.Status.values else status

@@ -116,7 +116,7 @@ def subscribe(
 
 
 def _enqueue_confirmation(subscriber_id: int) -> None:
-    from newsdesk.newsletter import tasks
+    from newsdesk.newsletter import tasks  # tasks.py imports this module
 
     try:
         tasks.send_confirmation_task(subscriber_id)

@@ -25,7 +25,9 @@ from email.utils import getaddresses
 from django.db import transaction
 from django.utils import timezone
 
+from newsdesk.newsletter.actions import unsubscribe
 from newsdesk.newsletter.models import Delivery, Newsletter, Subscriber
+from newsdesk.newsletter.queries import subscriber_by_link_token
 
 logger = logging.getLogger(__name__)
 
@@ -199,9 +201,6 @@ def _recipient_addresses(message: Message) -> list[str]:
 
 def handle_unsubscribe(message: Message) -> bool:
     """A message to the List-Unsubscribe mailto: unsubscribes, whatever subject or body."""
-    from newsdesk.newsletter.actions import unsubscribe
-    from newsdesk.newsletter.queries import subscriber_by_link_token
-
     for address in _recipient_addresses(message):
         match = UNSUBSCRIBE_ADDRESS.match(address.strip())
         if match is None:

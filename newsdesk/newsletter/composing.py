@@ -131,7 +131,7 @@ def compose_digest(*, newsletter: Newsletter, now: dt.datetime | None = None) ->
     """The weekly digest: the newest suggestions as a new issue that waits for an editor's
     approval or is scheduled at once, as the newsletter is configured. None when there is
     nothing new, or an earlier digest still waits for approval."""
-    from newsdesk.newsletter.sending import schedule_issue
+    from newsdesk.newsletter.sending import schedule_issue  # sending.py imports this module
 
     now = now or timezone.now()
     if newsletter.issues.filter(status=Issue.Status.AWAITING_APPROVAL).exists():

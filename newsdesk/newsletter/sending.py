@@ -49,6 +49,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from newsdesk.core.errors import ActionRefused
+from newsdesk.newsletter.actions import purge_archive
 from newsdesk.newsletter.composing import (
     IssueMessage,
     Recipient,
@@ -137,7 +138,7 @@ def unschedule_issue(*, issue: Issue) -> Issue:
 
 def enqueue_send(*, issue_id: int) -> None:
     """One send task per background worker, so that they share the batches."""
-    from newsdesk.newsletter.tasks import send_issue_task
+    from newsdesk.newsletter.tasks import send_issue_task  # tasks.py imports this module
 
     for _worker in range(_setting("SEND_WORKERS", settings.HUEY["consumer"]["workers"])):
         send_issue_task(issue_id)
@@ -220,8 +221,6 @@ def finish_if_done(issue: Issue) -> bool:
 
 
 def _purge_archive(newsletter_id: int) -> None:
-    from newsdesk.newsletter.actions import purge_archive
-
     purge_archive(newsletter_id=newsletter_id)
 
 

@@ -6,18 +6,24 @@ largest lists, `newsdesk send_issue ID` in more processes (or on more machines) 
 send: every worker leases its own batches (see sending.py).
 """
 
+from django.utils import timezone
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
+
+from newsdesk.newsletter.actions import send_confirmation
+from newsdesk.newsletter.composing import compose_digest
+from newsdesk.newsletter.models import Issue, Newsletter
+from newsdesk.newsletter.sending import (
+    enqueue_send,
+    issues_needing_workers,
+    send_until_done,
+    start_sending,
+)
 
 
 @db_task()
 def send_issue_task(issue_id: int) -> None:
     """Starts the issue if it is scheduled and due, then takes batches until none is left."""
-    from django.utils import timezone
-
-    from newsdesk.newsletter.models import Issue
-    from newsdesk.newsletter.sending import send_until_done, start_sending
-
     issue = Issue.objects.filter(pk=issue_id).first()
     if issue is None:
         return
@@ -33,8 +39,6 @@ def send_issue_task(issue_id: int) -> None:
 @db_task()
 def send_confirmation_task(subscriber_id: int) -> None:
     """A subscriber's double opt-in mail (see actions.subscribe)."""
-    from newsdesk.newsletter.actions import send_confirmation
-
     send_confirmation(subscriber_id=subscriber_id)
 
 
@@ -42,8 +46,6 @@ def send_confirmation_task(subscriber_id: int) -> None:
 def dispatch_sends_task() -> None:
     """Every minute: starts scheduled issues whose time came (also those missed while no worker
     ran) and resumes sends with expired leases, due retries or no live worker."""
-    from newsdesk.newsletter.sending import enqueue_send, issues_needing_workers
-
     for issue_id in issues_needing_workers():
         enqueue_send(issue_id=issue_id)
 
@@ -52,8 +54,5 @@ def dispatch_sends_task() -> None:
 def weekly_digest_task() -> None:
     """Mondays 06:00 UTC: a digest for each active weekly newsletter, which waits for an
     editor's approval or goes out at once, as the newsletter is configured."""
-    from newsdesk.newsletter.composing import compose_digest
-    from newsdesk.newsletter.models import Newsletter
-
     for newsletter in Newsletter.objects.filter(is_active=True, cadence=Newsletter.Cadence.WEEKLY):
         compose_digest(newsletter=newsletter)

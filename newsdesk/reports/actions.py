@@ -55,7 +55,7 @@ def _event(report: Report, kind: str, *, actor=None, note: str = "", **data) -> 
 def _after_commit(report: Report, *mails: str) -> None:
     """Purges the transparency page (its counts change with every filing and decision) and
     sends the mails (reports/notifications.py) once the change is committed."""
-    from newsdesk.reports.tasks import notify_task
+    from newsdesk.reports.tasks import notify_task  # tasks sit above actions (architecture.md)
 
     transaction.on_commit(lambda: page_cache.purge({TRANSPARENCY_TAG}))
     for what in mails:

@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from newsdesk.editorial.grounds import Ground
-from newsdesk.reports.models import LINE_MAX, ORIGINAL_TEXT_MAX, TEXT_MAX, URL_MAX
+from newsdesk.reports.models import LINE_MAX, ORIGINAL_TEXT_MAX, TEXT_MAX, URL_MAX, Report
 
 G = Ground
 # What each ground asks for: field -> required. A copyright report asks for the elements of a
@@ -220,8 +220,6 @@ class QueueFilterForm(forms.Form):
     unassigned = forms.BooleanField(label=_("Unassigned only"), required=False)
 
     def __init__(self, *args, **kwargs):
-        from newsdesk.reports.models import Report
-
         super().__init__(*args, **kwargs)
         self.fields["state"].choices = [("", _("Waiting")), *Report.State.choices]
 

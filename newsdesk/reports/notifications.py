@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from newsdesk.reports import tokens
+from newsdesk.reports.queries import versions_taken_down_with
 
 
 def status_url(report) -> str:
@@ -96,8 +97,6 @@ def _author_context(report, article) -> dict:
 def _authors_articles(report) -> list:
     """The reported article and the language versions taken down with it, one per author
     (each author is told once, about their own article)."""
-    from newsdesk.reports.queries import versions_taken_down_with
-
     seen, articles = set(), []
     for article in [report.article, *versions_taken_down_with(report)]:
         if article.author_id not in seen:

@@ -9,6 +9,7 @@ from django.http import Http404
 
 from newsdesk.accounts.roles import ADMIN, ANONYMOUS, CONTRIBUTOR, EDITOR, role_of
 from newsdesk.reports.models import Attachment, Report
+from newsdesk.reports.queries import versions_taken_down_with
 from newsdesk.reports.tokens import token_matches
 
 PERMISSIONS = {
@@ -61,8 +62,6 @@ def access_report_for_counter_notice(user, case_number) -> Report:
     report = _get(case_number)
     if report.article is None:
         raise Http404("No such report")
-    from newsdesk.reports.queries import versions_taken_down_with
-
     authors = {report.article.author_id} | {
         version.author_id for version in versions_taken_down_with(report)
     }

@@ -14,6 +14,8 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from newsdesk.articles.markdown import plain_text
+from newsdesk.articles.models import Article
+from newsdesk.articles.queries import other_versions
 from newsdesk.editorial.grounds import Ground
 from newsdesk.reports.models import Report
 
@@ -113,8 +115,6 @@ def versions_taken_down_with(report: Report) -> list:
     (editorial.actions.take_down_versions), with their authors."""
     if report.article_id is None:
         return []
-    from newsdesk.articles.models import Article
-
     return list(
         Article.objects.filter(
             audit__action="take_down",
@@ -131,9 +131,6 @@ def published_versions(article) -> list:
     """The article's other published language versions: a takedown takes them down too."""
     if article is None:
         return []
-    from newsdesk.articles.models import Article
-    from newsdesk.articles.queries import other_versions
-
     return list(
         other_versions(article)
         .filter(status=Article.Status.PUBLISHED)
@@ -143,7 +140,7 @@ def published_versions(article) -> list:
 
 
 def near_duplicates_of(article) -> list:
-    from newsdesk.discovery.near_duplicates import find_near_duplicates
+    from newsdesk.discovery.near_duplicates import find_near_duplicates  # numpy: triage only
 
     if article is None:
         return []
@@ -154,7 +151,7 @@ def near_duplicates_of(article) -> list:
 
 
 def compare_with_original(article, original_text: str) -> Comparison | None:
-    from newsdesk.discovery.near_duplicates import similarity_between
+    from newsdesk.discovery.near_duplicates import similarity_between  # numpy: triage only
 
     if article is None or not original_text.strip():
         return None

@@ -16,13 +16,13 @@ import secrets
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
+from newsdesk.reports.models import Report
+
 CASE_DIGITS = 6
 _SALT = "newsdesk.reports.status-token"
 
 
 def new_case_number() -> str:
-    from newsdesk.reports.models import Report
-
     year = timezone.now().year
     while True:
         number = f"R-{year}-{secrets.randbelow(10**CASE_DIGITS):0{CASE_DIGITS}d}"

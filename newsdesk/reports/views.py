@@ -17,10 +17,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 from django_ratelimit.decorators import ratelimit
 
+from newsdesk.articles.models import Article
 from newsdesk.articles.queries import article_for_reading
 from newsdesk.core.errors import ActionRefused
 from newsdesk.core.page_cache import cache_page_with
 from newsdesk.editorial.grounds import Ground
+from newsdesk.editorial.queries import audit_log
 from newsdesk.reports import actions, attachments, queries
 from newsdesk.reports.forms import (
     AssignForm,
@@ -199,8 +201,6 @@ def detail(request, case):
 
 
 def _detail(request, report, *, note_form=None, status=200):
-    from newsdesk.editorial.queries import audit_log
-
     article = report.article
     return render(
         request,
@@ -287,8 +287,6 @@ def change_ground(request, case):
 
 
 def _article_named(text: str):
-    from newsdesk.articles.models import Article
-
     text = text.strip()
     return find_article(text) or Article.objects.filter(slug=text.strip("/")).first()
 

@@ -5,7 +5,7 @@ from django.db import migrations
 
 
 def rerender(apps, schema_editor):
-    from newsdesk.articles.markdown import render_markdown
+    from newsdesk.articles.markdown import render_markdown  # loading the migration graph imports no app code
 
     Article = apps.get_model("articles", "Article")
     for article in Article.objects.only("pk", "body").iterator():

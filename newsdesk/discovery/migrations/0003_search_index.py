@@ -53,7 +53,7 @@ def _run(statements_by_vendor):
 
 def fill_index(apps, schema_editor):
     # Articles published before this migration are found at once, without a manual rebuild.
-    from newsdesk.discovery.search import rebuild
+    from newsdesk.discovery.search import rebuild  # loading the migration graph imports no app code
 
     rebuild()
 

@@ -8,7 +8,7 @@ from django.db import migrations
 def refold(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
-    from newsdesk.discovery.search import rebuild
+    from newsdesk.discovery.search import rebuild  # loading the migration graph imports no app code
 
     rebuild()
 

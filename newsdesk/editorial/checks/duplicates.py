@@ -12,7 +12,7 @@ def check_duplicates(text: str, exclude_ids: Iterable[int] = ()) -> CheckResult:
 
     Judged by containment, the share of this text found in the other, as the index's thresholds
     are: a copy with paragraphs added, or an excerpt of a longer article, counts as a copy."""
-    from newsdesk.discovery.near_duplicates import (
+    from newsdesk.discovery.near_duplicates import (  # numpy: on the first check
         DUPLICATE_THRESHOLD,
         WARNING_THRESHOLD,
         find_near_duplicates,

@@ -9,6 +9,7 @@ from newsdesk.accounts.actions import set_role
 from newsdesk.accounts.models import User
 from newsdesk.articles.importing import ImportError_
 from newsdesk.articles.models import Article, Section
+from newsdesk.discovery import search
 from newsdesk.editorial.importing import import_file
 
 DEMO_DIR = Path(__file__).resolve().parents[3] / "demo"
@@ -83,8 +84,6 @@ class Command(BaseCommand):
                 self.stderr.write(f"error {path.name}: {exc}")
         # Searchable at once (a few milliseconds for the demo), not only once the worker has run
         # the queued index updates; the related-article vectors are left to the worker.
-        from newsdesk.discovery import search
-
         search.rebuild()
         self.stdout.write(f"Loaded {len(files) - failed} demo articles.")
 
