@@ -21,7 +21,7 @@ from newsdesk.articles.tests.factories import SectionFactory, article
 from newsdesk.editorial import actions, views
 from newsdesk.editorial.grounds import Ground
 from newsdesk.editorial.importing import import_file
-from newsdesk.editorial.tests.test_actions import GOOD_BODY
+from newsdesk.editorial.tests.test_views import form_data as editor_form_data
 
 pytestmark = pytest.mark.django_db(transaction=True)
 MEDIA_URL_RE = re.compile(r"/(?:private-)?media/[^\"\s,]+")
@@ -49,18 +49,8 @@ def media_urls(html: str) -> set[str]:
 
 
 def form_data(section, **overrides):
-    data = {
-        "title": "Stadtrat beschließt den Haushalt für 2027",
-        "lead": "Nach langer Debatte steht der Plan für das kommende Jahr fest.",
-        "body": GOOD_BODY,
-        "language": "de",
-        "kind": "news",
-        "section": section.pk,
-        "tags": "Haushalt, Stadtrat",
-        "intent": "save",
-    }
-    data.update(overrides)
-    return data
+    """The editor's form as in editorial's view tests, saved as a draft."""
+    return editor_form_data(section, **{"intent": "save", **overrides})
 
 
 def published_with_cover(**fields) -> Article:
