@@ -73,17 +73,6 @@ def embedding(settings):
     settings.RELATED_BACKEND = "embedding"
 
 
-@pytest.fixture
-def tfidf(settings):
-    settings.RELATED_BACKEND = "tfidf"
-
-
-@pytest.fixture
-def author(db):
-    # One contributor for all articles of a test: hashing a password per article is slow.
-    return UserFactory()
-
-
 def written(key: str, *, author, published: bool = True, **fields):
     title, lead, body = TEXTS[key]
     fields.setdefault("section", SectionFactory(slug=f"section-{key}"))

@@ -5,7 +5,6 @@ from html.parser import HTMLParser
 
 import pytest
 
-from newsdesk.accounts.tests.factories import UserFactory
 from newsdesk.articles.tests.factories import SectionFactory, TagFactory, article
 from newsdesk.core import page_cache
 from newsdesk.discovery.models import ArticleVector
@@ -53,16 +52,6 @@ class RelatedBlock(HTMLParser):
             self.teasers[-1]["label"] += data
         elif self._in_title:
             self.teasers[-1]["title"] += data
-
-
-@pytest.fixture
-def tfidf(settings):
-    settings.RELATED_BACKEND = "tfidf"
-
-
-@pytest.fixture
-def author(db):
-    return UserFactory()
 
 
 def written(title: str, *, author, language: str = "de", **fields):
