@@ -190,7 +190,9 @@ def write_import_files(directory: Path, sample: list[str], chunks: list[str], pn
     for i in range(n):
         meta = {
             "title": sample[i][:TITLE_MAX],
-            "author": sample[(i + 1) % n],
+            # An "@" makes the importer read the author as an email address (rejected when it
+            # is not one, tested in test_import); here the payload is a display name.
+            "author": sample[(i + 1) % n].replace("@", "(at)"),
             "language": "de",
             "kind": ("news", "analysis", "opinion")[i % 3],
             "section": sample[(i + 2) % n],
