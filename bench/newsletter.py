@@ -226,7 +226,7 @@ def check_exactly_once(issue_id: int, delivered: int) -> None:
 
 
 def message_size(issue_id: int) -> int:
-    from newsdesk.newsletter.composing import IssueMessage, Recipient
+    from newsdesk.newsletter.mime import IssueMessage, Recipient
     from newsdesk.newsletter.models import Delivery, Issue
 
     delivery = Delivery.objects.select_related("subscriber").filter(issue_id=issue_id).first()

@@ -8,7 +8,7 @@
   newsletter (unsubscribe+TOKEN@… leaves all of them).
 
 A DSN counts only if it quotes the Message-ID of one of our deliveries to that recipient (in
-its returned message or headers). Those Message-IDs are keyed hashes (sending.message_id_for),
+its returned message or headers). Those Message-IDs are keyed hashes (mime.message_id_for),
 so nobody can forge a bounce that suppresses someone else's address; DSNs about other mail are
 left for a person.
 """

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 from django_ratelimit.decorators import ratelimit
 
-from newsdesk.newsletter import composing, sending
+from newsdesk.newsletter import actions, delivery, queries, rendering, transports
 from newsdesk.newsletter.compose_forms import IssueForm, SendForm
 from newsdesk.newsletter.models import Issue
 from newsdesk.newsletter.permissions import (
@@ -25,7 +25,6 @@ from newsdesk.newsletter.permissions import (
     access_newsletter_for_composing,
     can,
 )
-from newsdesk.newsletter.queries import active_newsletters
 
 # Per editor: a test email is for checking the look, not for mailing a list.
 TEST_RATE = "10/m"
@@ -52,7 +51,7 @@ def issues(request):
     return render(
         request,
         "newsletter/compose/issues.html",
-        {"newsletters": active_newsletters(), "issues": recent},
+        {"newsletters": queries.active_newsletters(), "issues": recent},
     )
 
 
@@ -61,19 +60,19 @@ def compose(request, slug=None, pk=None):
     """A new issue of the newsletter `slug`, or the issue `pk` while it can still change."""
     if pk is not None:
         issue = access_issue_for_editing(request.user, pk)
-        if issue.status not in composing.EDITABLE:
+        if issue.status not in actions.EDITABLE:
             return redirect("newsletter_editor:progress", pk=issue.pk)
         newsletter = issue.newsletter
     else:
         issue, newsletter = None, access_newsletter_for_composing(request.user, slug)
-    candidates, positions = composing.article_choices(newsletter, issue)
+    candidates, positions = queries.article_choices(newsletter, issue)
     initial = {"subject": issue.subject, "intro": issue.intro} if issue else {}
     form = IssueForm(
         request.POST or None, candidates=candidates, positions=positions, initial=initial
     )
     if request.method == "POST" and form.is_valid():
         try:
-            saved = composing.save_issue(
+            saved = actions.save_issue(
                 issue=issue,
                 newsletter=newsletter,
                 subject=form.cleaned_data["subject"],
@@ -102,8 +101,8 @@ def compose(request, slug=None, pk=None):
 
 
 def _text_preview(issue: Issue) -> str:
-    _subject, _html, text = composing.render_issue(issue)
-    return composing.fill_in(text, issue, unsubscribe_url="…", manage_url="…")
+    _subject, _html, text = rendering.render_issue(issue)
+    return rendering.fill_in(text, issue, unsubscribe_url="…", manage_url="…")
 
 
 @login_required
@@ -112,11 +111,11 @@ def _text_preview(issue: Issue) -> str:
 def preview(request, pk):
     """The email's HTML part as its own page (?part=text: the plain-text part)."""
     issue = access_issue_for_editing(request.user, pk)
-    _subject, html, text = composing.render_issue(issue)
+    _subject, html, text = rendering.render_issue(issue)
     if request.GET.get("part") == "text":
-        body = composing.fill_in(text, issue, unsubscribe_url="…", manage_url="…")
+        body = rendering.fill_in(text, issue, unsubscribe_url="…", manage_url="…")
         return HttpResponse(body, content_type="text/plain; charset=utf-8")
-    body = composing.fill_in(html, issue, unsubscribe_url="#", manage_url="#")
+    body = rendering.fill_in(html, issue, unsubscribe_url="#", manage_url="#")
     return HttpResponse(body)
 
 
@@ -126,8 +125,8 @@ def preview(request, pk):
 def send_test(request, pk):
     issue = access_issue_for_editing(request.user, pk)
     try:
-        sending.send_test(issue=issue, to=request.user.email)
-    except (sending.Refused, sending.TransportUnavailable) as exc:
+        delivery.send_test(issue=issue, to=request.user.email)
+    except (transports.Refused, transports.TransportUnavailable) as exc:
         messages.error(request, _("The test email could not be sent: %(error)s") % {"error": exc})
     else:
         messages.success(
@@ -144,15 +143,15 @@ def send(request, pk):
     form = SendForm(request.POST)
     try:
         if request.POST.get("intent") == "cancel":
-            sending.unschedule_issue(issue=issue)
+            actions.unschedule_issue(issue=issue)
             messages.success(request, _("The issue is a draft again."))
         elif not form.is_valid():
             messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
         elif form.send_at() is None:
-            sending.schedule_issue(issue=issue)
+            actions.schedule_issue(issue=issue)
             return redirect("newsletter_editor:progress", pk=issue.pk)
         else:
-            issue = sending.schedule_issue(issue=issue, at=form.send_at())
+            issue = actions.schedule_issue(issue=issue, at=form.send_at())
             when = date_format(timezone.localtime(issue.scheduled_at), "DATETIME_FORMAT")
             messages.success(request, _("Scheduled for %(when)s.") % {"when": when})
     except ValidationError as exc:
@@ -165,7 +164,7 @@ def send(request, pk):
 def progress(request, pk):
     """Sent, failed and remaining; ?format=json for the page's script (every 2 s)."""
     issue = access_issue_for_editing(request.user, pk)
-    counts = sending.progress(issue)
+    counts = queries.progress(issue)
     if request.GET.get("format") == "json":
         counts["status_label"] = issue.get_status_display()
         return JsonResponse(counts, headers={"Cache-Control": "no-store"})

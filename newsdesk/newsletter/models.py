@@ -165,7 +165,7 @@ class Delivery(models.Model):
     message_id = models.CharField(max_length=255)
     attempts = models.PositiveSmallIntegerField(default=0)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
-    # A worker's lease on this row while it sends it (see sending.py).
+    # A worker's lease on this row while it sends it (see delivery.py).
     claimed_by = models.CharField(max_length=64, blank=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)

@@ -1,19 +1,43 @@
-"""Reads for the public newsletter pages and the signup box."""
+"""Reads: the public newsletter pages and the signup box, the compose screen's suggestions, and
+the state of a send (progress, what the workers have left to do)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import QuerySet
+from django.conf import settings
+from django.db.models import Count, Min, QuerySet
 from django.utils import timezone
 
 from newsdesk.articles.models import Article
-from newsdesk.articles.queries import visible_articles
+from newsdesk.articles.queries import for_language, visible_articles
 from newsdesk.newsletter import tokens
-from newsdesk.newsletter.models import Issue, Newsletter, Subscriber, Subscription
+from newsdesk.newsletter.models import (
+    Delivery,
+    Issue,
+    IssueArticle,
+    Newsletter,
+    Subscriber,
+    Subscription,
+)
+
+D = Delivery.Status
 
 # The list of all newsletters (and the signup box on every page) carries this cache tag.
 LIST_TAG = "newsletters"
+# The compose screen offers this many suggestions; more would be a list nobody reads.
+SUGGESTION_LIMIT = 30
+# A worker's claim on a batch expires after this long; then another worker may take the rows.
+# Long enough for any batch (a batch stops at half of it), short enough to resume soon.
+LEASE_SECONDS = 60
+# Deliveries a send still has to deal with: not yet taken, leased to a worker, waiting to retry.
+UNFINISHED = [D.PENDING, D.SENDING, D.RETRY]
+
+
+def lease_seconds() -> int:
+    """The lease of a batch: settings.NEWSLETTER_LEASE_SECONDS, else LEASE_SECONDS."""
+    return getattr(settings, "NEWSLETTER_LEASE_SECONDS", LEASE_SECONDS)
 
 
 def archive_tag(newsletter_id: int) -> str:
@@ -96,3 +120,115 @@ def visible_issue_articles(issue: Issue) -> list[Article]:
         .filter(issuearticle__issue=issue)
         .order_by("issuearticle__position", "issuearticle__pk")
     )
+
+
+# --- composing --------------------------------------------------------------------------------
+
+
+def last_issue_started_at(newsletter: Newsletter) -> dt.datetime | None:
+    """When the recipients of the newsletter's latest sent issue were fixed (its content was
+    final then), or None if nothing was sent yet."""
+    issue = (
+        newsletter.issues.filter(status__in=[Issue.Status.SENDING, Issue.Status.SENT])
+        .order_by("-started_at")
+        .only("started_at", "sent_at")
+        .first()
+    )
+    return None if issue is None else issue.started_at or issue.sent_at
+
+
+def suggested_articles(
+    newsletter: Newsletter, since: dt.datetime | None = None, *, limit: int = SUGGESTION_LIMIT
+) -> list[Article]:
+    """Visible articles in the newsletter's language and section (any section if it has none),
+    most recent first, published after `since` (default: since the last issue went out)."""
+    if since is None:
+        since = last_issue_started_at(newsletter)
+    articles = for_language(visible_articles(), newsletter.language)
+    if newsletter.section_id:
+        articles = articles.filter(section_id=newsletter.section_id)
+    if since is not None:
+        articles = articles.filter(published_at__gt=since)
+    return list(articles.order_by("-published_at", "-pk")[:limit])
+
+
+def article_choices(newsletter: Newsletter, issue: Issue | None) -> tuple[list[Article], dict]:
+    """The compose screen's checklist: the issue's own (still visible) articles first, then the
+    suggestions; and {article pk: position} of the ticked ones (all suggestions for a new issue).
+    """
+    suggestions = suggested_articles(newsletter)
+    if issue is None:
+        return suggestions, {a.pk: n for n, a in enumerate(suggestions, start=1)}
+    chosen = visible_issue_articles(issue)
+    positions = dict(IssueArticle.objects.filter(issue=issue).values_list("article_id", "position"))
+    seen = {a.pk for a in chosen}
+    return chosen + [a for a in suggestions if a.pk not in seen], {
+        a.pk: positions.get(a.pk, n) for n, a in enumerate(chosen, start=1)
+    }
+
+
+# --- sending ----------------------------------------------------------------------------------
+
+
+def progress(issue: Issue) -> dict:
+    """Counts for the progress page, its JSON and the command's progress bar."""
+    counts = dict(
+        Delivery.objects.filter(issue_id=issue.pk)
+        .values_list("status")
+        .annotate(n=Count("pk"))
+        .values_list("status", "n")
+    )
+    total = sum(counts.values()) or issue.recipient_count
+    sent, failed = counts.get(D.SENT, 0), counts.get(D.FAILED, 0)
+    return {
+        "status": issue.status,
+        "total": total,
+        "sent": sent,
+        "failed": failed,
+        "retry": counts.get(D.RETRY, 0),
+        "remaining": total - sent - failed,
+        "done": issue.status == Issue.Status.SENT,
+    }
+
+
+def issues_needing_workers(now: dt.datetime | None = None) -> list[int]:
+    """Issues to start (scheduled and due) or to resume: leases that expired (a dead worker),
+    retries that are due, or pending rows no live worker is on."""
+    now = now or timezone.now()
+    expired = now - dt.timedelta(seconds=lease_seconds())
+    due = list(
+        Issue.objects.filter(status=Issue.Status.SCHEDULED, scheduled_at__lte=now).values_list(
+            "pk", flat=True
+        )
+    )
+    for issue_id in Issue.objects.filter(status=Issue.Status.SENDING).values_list("pk", flat=True):
+        rows = Delivery.objects.filter(issue_id=issue_id)
+        live = rows.filter(status=D.SENDING, claimed_at__gte=expired).exists()
+        if (
+            rows.filter(status=D.SENDING, claimed_at__lt=expired).exists()
+            or rows.filter(status=D.RETRY, next_attempt_at__lte=now).exists()
+            or (not live and rows.filter(status=D.PENDING).exists())
+            or not rows.filter(status__in=UNFINISHED).exists()
+        ):
+            due.append(issue_id)
+    return due
+
+
+def has_unfinished_deliveries(issue_id: int) -> bool:
+    """True while a delivery of the issue is pending, leased or waiting to retry."""
+    return Delivery.objects.filter(issue_id=issue_id, status__in=UNFINISHED).exists()
+
+
+def has_leased_deliveries(issue_id: int) -> bool:
+    """True while a worker (live or dead) holds a delivery of the issue."""
+    return Delivery.objects.filter(issue_id=issue_id, status=D.SENDING).exists()
+
+
+def next_claimable_at(issue_id: int) -> dt.datetime | None:
+    """When a row of the issue that is leased or waiting to retry can next be taken."""
+    lease = dt.timedelta(seconds=lease_seconds())
+    rows = Delivery.objects.filter(issue_id=issue_id)
+    leased = rows.filter(status=D.SENDING).aggregate(at=Min("claimed_at"))["at"]
+    retry = rows.filter(status=D.RETRY).aggregate(at=Min("next_attempt_at"))["at"]
+    times = [t for t in (leased + lease if leased else None, retry) if t is not None]
+    return min(times) if times else None

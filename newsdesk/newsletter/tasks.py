@@ -3,22 +3,22 @@
 Production runs `newsdesk run_huey` (its consumer has settings.HUEY["consumer"]["workers"]
 workers); a send enqueues one `send_issue_task` per worker and they share the batches. For the
 largest lists, `newsdesk send_issue ID` in more processes (or on more machines) joins the same
-send: every worker leases its own batches (see sending.py).
+send: every worker leases its own batches (see delivery.py).
 """
 
 from django.utils import timezone
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
-from newsdesk.newsletter.actions import send_confirmation
-from newsdesk.newsletter.composing import compose_digest
-from newsdesk.newsletter.models import Issue, Newsletter
-from newsdesk.newsletter.sending import (
+from newsdesk.newsletter.actions import (
+    compose_digest,
     enqueue_send,
-    issues_needing_workers,
-    send_until_done,
+    send_confirmation,
     start_sending,
 )
+from newsdesk.newsletter.delivery import send_until_done
+from newsdesk.newsletter.models import Issue, Newsletter
+from newsdesk.newsletter.queries import issues_needing_workers
 
 
 @db_task()

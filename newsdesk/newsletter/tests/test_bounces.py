@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from newsdesk.articles.tests.factories import article
-from newsdesk.newsletter import sending
+from newsdesk.newsletter import actions, delivery
 from newsdesk.newsletter.models import Delivery, Issue, Subscriber, Subscription
 from newsdesk.newsletter.queries import subscriber_by_link_token
 from newsdesk.newsletter.tests.test_composing import make_issue, make_newsletter, make_subscribers
@@ -47,8 +47,8 @@ def sent(settings, unhandled):
     newsletter = make_newsletter()
     make_subscribers(newsletter, 3)
     issue = make_issue(newsletter, [article()])
-    sending.start_sending(issue=issue)
-    sending.send_until_done(issue_id=issue.pk)
+    actions.start_sending(issue=issue)
+    delivery.send_until_done(issue_id=issue.pk)
     return newsletter, list(issue.deliveries.select_related("subscriber").order_by("pk"))
 
 
@@ -68,7 +68,7 @@ class BounceTests:
         assert Subscriber.objects.filter(suppressed_at__isnull=False).count() == 1
 
         issue = make_issue(newsletter)
-        assert sending.start_sending(issue=issue) == 2
+        assert actions.start_sending(issue=issue) == 2
         assert not issue.deliveries.filter(subscriber_id=bounced.subscriber_id).exists()
 
     def test_soft_bounce_is_only_noted(self, sent):

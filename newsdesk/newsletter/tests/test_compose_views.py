@@ -246,13 +246,13 @@ class ProgressInBrowserTests:
     def test_the_counts_update_while_the_issue_goes_out(self, open_page, live_site):
         """The progress page's script (static, under the CSP) polls the JSON every 2 s and shows
         the new counts without a reload; it stops once the issue is sent."""
-        from newsdesk.newsletter import sending
+        from newsdesk.newsletter import actions
         from newsdesk.newsletter.models import Delivery
 
         newsletter = make_newsletter()
         make_subscribers(newsletter, 3)
         issue = make_issue(newsletter, [article()])
-        sending.start_sending(issue=issue)
+        actions.start_sending(issue=issue)
         client = Client()
         client.force_login(UserFactory(editor=True))
         tab = open_page()
@@ -265,7 +265,7 @@ class ProgressInBrowserTests:
         assert tab.page.locator("[data-field=remaining]").inner_text() == "3"
 
         Delivery.objects.filter(issue=issue).update(status=Delivery.Status.SENT)
-        sending.finish_if_done(issue)
+        actions.finish_if_done(issue)
         tab.page.wait_for_function(
             "() => document.querySelector('[data-field=sent]').textContent === '3'", timeout=8000
         )

@@ -12,7 +12,7 @@ from newsdesk.accounts.tests.factories import UserFactory
 from newsdesk.articles.images import make_renditions
 from newsdesk.articles.models import Article
 from newsdesk.articles.tests.factories import SectionFactory, article
-from newsdesk.newsletter import composing
+from newsdesk.newsletter import actions, mime, queries, rendering
 from newsdesk.newsletter.models import Issue, IssueArticle, Newsletter, Subscriber, Subscription
 
 pytestmark = pytest.mark.django_db
@@ -103,11 +103,11 @@ class SuggestionTests:
         article(section=sport, published_at=now)
         article(section=economy, language="en", published_at=now)
         article(section=economy, published=False)
-        assert composing.suggested_articles(newsletter) == [newest, austrian, newer, old]
+        assert queries.suggested_articles(newsletter) == [newest, austrian, newer, old]
 
         make_issue(newsletter, status=Issue.Status.SENT, started_at=now - dt.timedelta(days=2))
-        assert composing.suggested_articles(newsletter) == [newest, austrian, newer]
-        assert composing.suggested_articles(newsletter, since=now - dt.timedelta(hours=3)) == [
+        assert queries.suggested_articles(newsletter) == [newest, austrian, newer]
+        assert queries.suggested_articles(newsletter, since=now - dt.timedelta(hours=3)) == [
             newest,
             austrian,
         ]
@@ -116,7 +116,7 @@ class SuggestionTests:
         """A newsletter with no section suggests articles from all sections."""
         newsletter = make_newsletter()
         a, b = article(section=SectionFactory()), article(section=SectionFactory())
-        assert set(composing.suggested_articles(newsletter)) == {a, b}
+        assert set(queries.suggested_articles(newsletter)) == {a, b}
 
     def test_taken_down_articles_disappear_from_suggestions_and_issues(self):
         """The one visibility rule: an unpublished article leaves suggestions and the rendering."""
@@ -124,8 +124,8 @@ class SuggestionTests:
         kept, gone = article(title="Bleibt"), article(title="Verschwindet")
         issue = make_issue(newsletter, [kept, gone])
         Article.objects.filter(pk=gone.pk).update(status=Article.Status.TAKEN_DOWN)
-        assert composing.suggested_articles(newsletter) == [kept]
-        _subject, html, text = composing.render_issue(issue)
+        assert queries.suggested_articles(newsletter) == [kept]
+        _subject, html, text = rendering.render_issue(issue)
         assert "Bleibt" in html and "Verschwindet" not in html and "Verschwindet" not in text
 
 
@@ -134,7 +134,7 @@ class DraftTests:
         """A saved draft has the articles in the order given; unpublished ones are dropped."""
         newsletter, editor = make_newsletter(), UserFactory(editor=True)
         first, second, draft = article(), article(), article(published=False)
-        issue = composing.save_issue(
+        issue = actions.save_issue(
             newsletter=newsletter,
             subject="  Neues\n aus  der Stadt ",
             intro="Hallo",
@@ -146,7 +146,7 @@ class DraftTests:
             (second.pk, 1),
             (first.pk, 2),
         ]
-        issue = composing.save_issue(
+        issue = actions.save_issue(
             newsletter=newsletter, subject="Neu", intro="", articles=[first], by=editor, issue=issue
         )
         assert list(issue.issuearticle_set.values_list("article_id", flat=True)) == [first.pk]
@@ -158,7 +158,7 @@ class DraftTests:
         newsletter = make_newsletter()
         issue = make_issue(newsletter, status=Issue.Status.SENDING)
         with pytest.raises(ActionRefused):
-            composing.save_issue(
+            actions.save_issue(
                 newsletter=newsletter, subject="x", intro="", articles=[], by=None, issue=issue
             )
 
@@ -168,15 +168,15 @@ class DraftTests:
         automatic = make_newsletter(
             slug="b", cadence=Newsletter.Cadence.WEEKLY, digest_needs_approval=False
         )
-        assert composing.compose_digest(newsletter=waiting) is None  # nothing new yet
+        assert actions.compose_digest(newsletter=waiting) is None  # nothing new yet
         one = article()
-        digest = composing.compose_digest(newsletter=waiting)
+        digest = actions.compose_digest(newsletter=waiting)
         assert digest.status == Issue.Status.AWAITING_APPROVAL
         assert list(digest.articles.all()) == [one]
         assert waiting.name in digest.subject
         # A digest still waiting for approval is not doubled the next week.
-        assert composing.compose_digest(newsletter=waiting) is None
-        auto = composing.compose_digest(newsletter=automatic)
+        assert actions.compose_digest(newsletter=waiting) is None
+        auto = actions.compose_digest(newsletter=automatic)
         assert auto.status == Issue.Status.SCHEDULED and auto.scheduled_at <= timezone.now()
 
 
@@ -209,7 +209,7 @@ class RenderingTests:
     def test_contributor_text_is_escaped_in_the_html(self):
         """Titles, leads, names, alt text and the intro can't add markup to the mail."""
         issue, _a = self.hostile_issue()
-        _subject, html, _text = composing.render_issue(issue)
+        _subject, html, _text = rendering.render_issue(issue)
         parsed = links_of(html)
         assert {tag for tag, _attrs in parsed.tags} <= {
             "html", "head", "meta", "title", "body", "div", "table", "tr", "td", "a", "img",
@@ -222,8 +222,8 @@ class RenderingTests:
     def test_links_and_images_are_absolute_and_covers_are_jpeg_renditions(self):
         """Every link and image points at SITE_URL; covers are sized JPEG renditions with alt."""
         issue, a = self.hostile_issue()
-        _subject, html, _text = composing.render_issue(issue)
-        html = composing.fill_in(html, issue, unsubscribe_url=f"{SITE}/u", manage_url=f"{SITE}/m")
+        _subject, html, _text = rendering.render_issue(issue)
+        html = rendering.fill_in(html, issue, unsubscribe_url=f"{SITE}/u", manage_url=f"{SITE}/m")
         parsed = links_of(html)
         assert parsed.urls and all(url.startswith(SITE + "/") for url in parsed.urls)
         assert f"{SITE}/de/articles/{a.slug}/" in parsed.urls
@@ -240,8 +240,8 @@ class RenderingTests:
         """The text part has the subject, intro, each article's title, lead and URL, and the
         links, without markup or escaping."""
         issue, a = self.hostile_issue()
-        subject, _html, text = composing.render_issue(issue)
-        text = composing.fill_in(text, issue, unsubscribe_url="U-URL", manage_url="M-URL")
+        subject, _html, text = rendering.render_issue(issue)
+        text = rendering.fill_in(text, issue, unsubscribe_url="U-URL", manage_url="M-URL")
         assert subject == "Woche"
         assert f"Titel {HOSTILE}" in text and f"Lead {HOSTILE} & mehr" in text
         assert f"{SITE}/de/articles/{a.slug}/" in text
@@ -252,10 +252,10 @@ class RenderingTests:
         """The link markers depend on the secret key and the issue, not on a fixed string."""
         newsletter = make_newsletter()
         one, two = make_issue(newsletter), make_issue(newsletter)
-        before = composing.placeholders_for(one)
-        assert before != composing.placeholders_for(two)
+        before = rendering.placeholders_for(one)
+        assert before != rendering.placeholders_for(two)
         settings.SECRET_KEY = "another-" + "k" * 50
-        assert composing.placeholders_for(one) != before
+        assert rendering.placeholders_for(one) != before
 
 
 @pytest.mark.usefixtures("site")
@@ -264,8 +264,8 @@ class MessageTests:
         newsletter = make_newsletter(**newsletter_fields)
         a = article(title="Wärmepumpen: was die Förderung bringt", lead="Ä ö ü ß " * 40)
         issue = make_issue(newsletter, [a], subject="Grüße aus der Redaktion – Ausgabe 7")
-        message = composing.IssueMessage(issue)
-        recipient = composing.Recipient(
+        message = mime.IssueMessage(issue)
+        recipient = mime.Recipient(
             email="leser@example.net",
             token="tok_EN-123",
             message_id="<issue-1.abc@news.example.org>",
@@ -322,7 +322,7 @@ class MessageTests:
         manage = f"{SITE}/de/newsletters/me/tok_EN-123/"
 
         def expected(body):
-            filled = composing.fill_in(body, issue, unsubscribe_url=unsubscribe, manage_url=manage)
+            filled = rendering.fill_in(body, issue, unsubscribe_url=unsubscribe, manage_url=manage)
             return filled.replace("\r\n", "\n")
 
         assert text_part.get_content().replace("\r\n", "\n") == expected(message.text)
@@ -339,8 +339,8 @@ class MessageTests:
         newsletter = make_newsletter()
         a = article(title=".Titel mit Punkt", lead="." + "x" * 74 + ".y " * 40)
         issue = make_issue(newsletter, [a], intro=".eins\n..zwei\n.\n" + "lang. " * 60)
-        message = composing.IssueMessage(issue)
-        recipient = composing.Recipient("a@example.net", "tok.en-" + "." * 40, "<m@example.org>")
+        message = mime.IssueMessage(issue)
+        recipient = mime.Recipient("a@example.net", "tok.en-" + "." * 40, "<m@example.org>")
         plain = message.build(recipient, date="Thu, 26 Nov 2026 10:00:00 +0000")
         stuffed = message.build(recipient, date="Thu, 26 Nov 2026 10:00:00 +0000", smtp=True)
         assert stuffed == smtplib._quote_periods(plain) + b".\r\n"
@@ -348,8 +348,8 @@ class MessageTests:
 
     def test_addresses_that_could_inject_headers_are_refused(self):
         """An address with a line break, a comma or angle brackets never reaches a header."""
-        assert composing.ascii_address("a@example.org") == "a@example.org"
-        assert composing.ascii_address("a@bücher.example") == "a@xn--bcher-kva.example"
+        assert mime.ascii_address("a@example.org") == "a@example.org"
+        assert mime.ascii_address("a@bücher.example") == "a@xn--bcher-kva.example"
         for bad in [
             "a@b.org\r\nBcc: x@y.org",
             "a@b.org, c@d.org",
@@ -357,4 +357,4 @@ class MessageTests:
             "nobody",
             "ü@b.org",
         ]:
-            assert composing.ascii_address(bad) is None
+            assert mime.ascii_address(bad) is None

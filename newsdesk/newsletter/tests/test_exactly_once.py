@@ -22,7 +22,7 @@ from urllib.parse import urlsplit, urlunsplit
 import psycopg
 import pytest
 
-from newsdesk.newsletter.sending import CONFIRM_EVERY
+from newsdesk.newsletter.delivery import CONFIRM_EVERY
 from newsdesk.newsletter.tests.test_sending import Collector, SmtpServer
 
 RECIPIENTS = 3000

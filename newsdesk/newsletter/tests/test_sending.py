@@ -18,7 +18,8 @@ from django.utils import timezone
 
 from newsdesk.accounts.tests.factories import UserFactory
 from newsdesk.articles.tests.factories import article
-from newsdesk.newsletter import sending, tasks
+from newsdesk.newsletter import actions, mime, queries, tasks, transports
+from newsdesk.newsletter.delivery import BatchResult, send_batch, send_test, send_until_done
 from newsdesk.newsletter.models import Delivery, Issue, Subscriber, Subscription
 from newsdesk.newsletter.tests.test_composing import make_issue, make_newsletter, make_subscribers
 
@@ -150,7 +151,7 @@ def newsletter(settings):
 def started_issue(newsletter, count: int, **fields) -> Issue:
     make_subscribers(newsletter, count)
     issue = make_issue(newsletter, [article()], **fields)
-    sending.start_sending(issue=issue)
+    actions.start_sending(issue=issue)
     issue.refresh_from_db()
     return issue
 
@@ -171,7 +172,7 @@ class StartTests:
         Subscriber.objects.filter(pk=suppressed.pk).update(suppressed_at=timezone.now())
         issue = make_issue(newsletter)
 
-        assert sending.start_sending(issue=issue) == 3
+        assert actions.start_sending(issue=issue) == 3
         issue.refresh_from_db()
         assert issue.status == Issue.Status.SENDING and issue.recipient_count == 3
         assert issue.started_at is not None
@@ -183,7 +184,7 @@ class StartTests:
         Subscription.objects.filter(subscriber=confirmed[0]).update(
             status=Subscription.Status.UNSUBSCRIBED
         )
-        assert sending.start_sending(issue=issue) == 3
+        assert actions.start_sending(issue=issue) == 3
         assert issue.deliveries.count() == 3
 
     def test_message_ids_are_deterministic_unique_and_on_the_site_host(self, newsletter):
@@ -192,7 +193,7 @@ class StartTests:
         ids = list(issue.deliveries.values_list("subscriber_id", "message_id"))
         assert len({mid for _s, mid in ids}) == 5
         for subscriber_id, mid in ids:
-            assert mid == sending.message_id_for(issue_id=issue.pk, subscriber_id=subscriber_id)
+            assert mid == mime.message_id_for(issue_id=issue.pk, subscriber_id=subscriber_id)
             assert mid.startswith(f"<issue-{issue.pk}.") and mid.endswith("@news.example.org>")
 
     def test_schedule_then_start(self, newsletter, django_capture_on_commit_callbacks):
@@ -200,7 +201,7 @@ class StartTests:
         make_subscribers(newsletter, 4)
         issue = make_issue(newsletter, [article()])
         with django_capture_on_commit_callbacks(execute=True):
-            sending.schedule_issue(issue=issue)
+            actions.schedule_issue(issue=issue)
         issue.refresh_from_db()
         assert issue.status == Issue.Status.SENT and len(mail.outbox) == 4
 
@@ -208,7 +209,7 @@ class StartTests:
         """A later schedule is started by the periodic task once due, not before."""
         make_subscribers(newsletter, 2)
         issue = make_issue(newsletter, [article()])
-        sending.schedule_issue(issue=issue, at=timezone.now() + dt.timedelta(hours=1))
+        actions.schedule_issue(issue=issue, at=timezone.now() + dt.timedelta(hours=1))
         tasks.dispatch_sends_task.call_local()
         issue.refresh_from_db()
         assert issue.status == Issue.Status.SCHEDULED and mail.outbox == []
@@ -222,10 +223,10 @@ class StartTests:
         from newsdesk.core.errors import ActionRefused
 
         issue = make_issue(newsletter)
-        sending.schedule_issue(issue=issue, at=timezone.now() + dt.timedelta(days=1))
-        assert sending.unschedule_issue(issue=issue).status == Issue.Status.DRAFT
+        actions.schedule_issue(issue=issue, at=timezone.now() + dt.timedelta(days=1))
+        assert actions.unschedule_issue(issue=issue).status == Issue.Status.DRAFT
         with pytest.raises(ActionRefused):
-            sending.unschedule_issue(issue=issue)
+            actions.unschedule_issue(issue=issue)
 
     def test_weekly_digest_task_composes_for_weekly_newsletters_only(self, newsletter):
         """Every Monday: a digest for each active weekly newsletter, none for the others."""
@@ -273,7 +274,7 @@ class SmtpSendingTests:
         """120 recipients in batches of 50: three connections, every message once, rows SENT,
         the issue SENT."""
         issue = started_issue(newsletter, 120)
-        result = sending.send_until_done(issue_id=issue.pk, batch_size=50)
+        result = send_until_done(issue_id=issue.pk, batch_size=50)
         assert result.sent == 120 and result.failed == 0
         assert smtp.handler.connections == 3
         assert sorted(smtp.handler.message_ids()) == sorted(
@@ -282,7 +283,7 @@ class SmtpSendingTests:
         assert set(issue.deliveries.values_list("status", flat=True)) == {D.SENT}
         issue.refresh_from_db()
         assert issue.status == Issue.Status.SENT and issue.sent_at is not None
-        assert sending.progress(issue) == {
+        assert queries.progress(issue) == {
             "status": "sent", "total": 120, "sent": 120, "failed": 0, "retry": 0,
             "remaining": 0, "done": True,
         }  # fmt: skip
@@ -291,7 +292,7 @@ class SmtpSendingTests:
         """As received: the List-Unsubscribe pair with this recipient's token, Precedence, the
         envelope sender, and the links in both parts."""
         issue = started_issue(newsletter, 1)
-        sending.send_until_done(issue_id=issue.pk)
+        send_until_done(issue_id=issue.pk)
         delivery = issue.deliveries.select_related("subscriber").get()
         token = delivery.subscriber.link_token
         ((to, data),) = smtp.handler.messages
@@ -314,7 +315,7 @@ class SmtpSendingTests:
         busy = issue.deliveries.order_by("pk").first()
         smtp.handler.temporary = {busy.email}
         before = timezone.now()
-        sending.send_until_done(issue_id=issue.pk)
+        send_until_done(issue_id=issue.pk)
         busy.refresh_from_db()
         assert busy.status == D.RETRY and busy.attempts == 1 and "451" in busy.last_error
         assert before + dt.timedelta(seconds=59) < busy.next_attempt_at
@@ -323,18 +324,18 @@ class SmtpSendingTests:
         assert issue.status == Issue.Status.SENDING  # not done while a retry waits
 
         # Not due yet: nothing happens.
-        assert sending.send_batch(issue_id=issue.pk, worker_id="w") == 0
+        assert send_batch(issue_id=issue.pk, worker_id="w") == 0
         # Due, still busy: the next delay doubles.
         Delivery.objects.filter(pk=busy.pk).update(next_attempt_at=timezone.now())
-        sending.send_until_done(issue_id=issue.pk)
+        send_until_done(issue_id=issue.pk)
         busy.refresh_from_db()
         assert busy.attempts == 2
         assert busy.next_attempt_at > timezone.now() + dt.timedelta(seconds=110)
         # Due, accepted.
         smtp.handler.temporary = set()
         Delivery.objects.filter(pk=busy.pk).update(next_attempt_at=timezone.now())
-        assert issue.pk in sending.issues_needing_workers()
-        sending.send_until_done(issue_id=issue.pk)
+        assert issue.pk in queries.issues_needing_workers()
+        send_until_done(issue_id=issue.pk)
         busy.refresh_from_db()
         issue.refresh_from_db()
         assert busy.status == D.SENT and issue.status == Issue.Status.SENT
@@ -345,9 +346,9 @@ class SmtpSendingTests:
         settings.NEWSLETTER_MAX_ATTEMPTS = 2
         issue = started_issue(newsletter, 1)
         smtp.handler.temporary = {issue.deliveries.get().email}
-        sending.send_until_done(issue_id=issue.pk)
+        send_until_done(issue_id=issue.pk)
         Delivery.objects.update(next_attempt_at=timezone.now())
-        sending.send_until_done(issue_id=issue.pk)
+        send_until_done(issue_id=issue.pk)
         delivery = issue.deliveries.get()
         assert delivery.status == D.FAILED and "gave up after 2 attempts" in delivery.last_error
         issue.refresh_from_db()
@@ -358,13 +359,13 @@ class SmtpSendingTests:
         issue = started_issue(newsletter, 3)
         unknown = issue.deliveries.order_by("pk").last()
         smtp.handler.permanent = {unknown.email}
-        result = sending.send_until_done(issue_id=issue.pk)
+        result = send_until_done(issue_id=issue.pk)
         unknown.refresh_from_db()
         assert unknown.status == D.FAILED and unknown.last_error.startswith("550 5.1.1")
         assert result.sent == 2 and result.failed == 1
         issue.refresh_from_db()
         assert issue.status == Issue.Status.SENT
-        assert sending.progress(issue)["failed"] == 1
+        assert queries.progress(issue)["failed"] == 1
 
     def test_without_pipelining_commands_go_one_by_one(self, smtp, newsletter):
         """A server without PIPELINING: the same results, command by command."""
@@ -372,7 +373,7 @@ class SmtpSendingTests:
         issue = started_issue(newsletter, 4)
         busy, unknown = issue.deliveries.order_by("pk")[:2]
         smtp.handler.temporary, smtp.handler.permanent = {busy.email}, {unknown.email}
-        result = sending.send_until_done(issue_id=issue.pk)
+        result = send_until_done(issue_id=issue.pk)
         assert (result.sent, result.retry, result.failed) == (2, 1, 1)
         assert sorted(to for to, _data in smtp.handler.messages) == sorted(
             issue.deliveries.filter(status=D.SENT).values_list("email", flat=True)
@@ -383,8 +384,8 @@ class SmtpSendingTests:
         message would be, and the receiver gets the original lines back."""
         make_subscribers(newsletter, 1)
         issue = make_issue(newsletter, intro=".Punkt am Anfang\n\n..zwei\n.\nEnde")
-        sending.start_sending(issue=issue)
-        sending.send_until_done(issue_id=issue.pk)
+        actions.start_sending(issue=issue)
+        send_until_done(issue_id=issue.pk)
         ((_to, data),) = smtp.handler.messages
         text = message_from_bytes(data, policy=policy.default).get_payload()[0].get_content()
         assert ".Punkt am Anfang\n\n..zwei\n.\nEnde" in text.replace("\r\n", "\n")
@@ -395,7 +396,7 @@ class SmtpSendingTests:
         issue = started_issue(newsletter, 10)
         victim = issue.deliveries.order_by("pk")[4]
         smtp.handler.drop_once = {victim.email}
-        result = sending.send_until_done(issue_id=issue.pk)
+        result = send_until_done(issue_id=issue.pk)
         assert result.sent == 10
         assert sorted(smtp.handler.message_ids()) == sorted(
             issue.deliveries.values_list("message_id", flat=True)
@@ -406,8 +407,8 @@ class SmtpSendingTests:
         """No server at all: the rows wait to be retried, nothing is marked sent or lost."""
         use_smtp(settings, free_port())
         issue = started_issue(newsletter, 3)
-        with pytest.raises(sending.TransportUnavailable):
-            sending.send_batch(issue_id=issue.pk, worker_id="w")
+        with pytest.raises(transports.TransportUnavailable):
+            send_batch(issue_id=issue.pk, worker_id="w")
         assert set(issue.deliveries.values_list("status", flat=True)) == {D.RETRY}
 
     def test_addresses_suppressed_during_the_send_are_skipped(self, smtp, newsletter):
@@ -416,7 +417,7 @@ class SmtpSendingTests:
         issue = started_issue(newsletter, 2)
         bounced = issue.deliveries.order_by("pk").first()
         Subscriber.objects.filter(pk=bounced.subscriber_id).update(suppressed_at=timezone.now())
-        sending.send_until_done(issue_id=issue.pk)
+        send_until_done(issue_id=issue.pk)
         bounced.refresh_from_db()
         assert bounced.status == D.FAILED and bounced.last_error == "suppressed address"
         assert len(smtp.handler.messages) == 1
@@ -427,19 +428,19 @@ class LeaseTests:
         """A batch claimed by a worker that died is sent by another worker once the lease
         expired, and not before."""
         issue = started_issue(newsletter, 6)
-        dead = sending._claim(issue_id=issue.pk, worker_id="dead", limit=4, lease_seconds=60)
+        dead = actions.claim_batch(issue_id=issue.pk, worker_id="dead", limit=4, lease_seconds=60)
         assert len(dead) == 4
-        sending.send_until_done(issue_id=issue.pk, lease_seconds=60)
+        send_until_done(issue_id=issue.pk, lease_seconds=60)
         assert len(smtp.handler.messages) == 2  # only the unclaimed rows
         issue.refresh_from_db()
         assert issue.status == Issue.Status.SENDING
-        assert issue.pk not in sending.issues_needing_workers()
+        assert issue.pk not in queries.issues_needing_workers()
 
         Delivery.objects.filter(claimed_by="dead").update(
             claimed_at=timezone.now() - dt.timedelta(seconds=61)
         )
-        assert issue.pk in sending.issues_needing_workers()
-        sending.send_until_done(issue_id=issue.pk, lease_seconds=60)
+        assert issue.pk in queries.issues_needing_workers()
+        send_until_done(issue_id=issue.pk, lease_seconds=60)
         assert len(smtp.handler.messages) == 6
         assert Delivery.objects.filter(attempts=2).count() == 4
         issue.refresh_from_db()
@@ -450,16 +451,16 @@ class LeaseTests:
         other worker sends those rows while this one still holds them."""
         issue = started_issue(newsletter, 5)
         smtp.handler.delay = 0.4
-        result = sending.BatchResult()
-        sending.send_batch(issue_id=issue.pk, worker_id="slow", lease_seconds=2, result=result)
+        result = BatchResult()
+        send_batch(issue_id=issue.pk, worker_id="slow", lease_seconds=2, result=result)
         assert result.sent == 3 and result.handed_back == 2
         assert issue.deliveries.filter(status=D.PENDING, claimed_by="").count() == 2
 
     def test_two_workers_share_the_rows(self, smtp, newsletter):
         """Two workers claiming in turn never take the same row."""
         issue = started_issue(newsletter, 10)
-        first = sending._claim(issue_id=issue.pk, worker_id="a", limit=6, lease_seconds=60)
-        second = sending._claim(issue_id=issue.pk, worker_id="b", limit=6, lease_seconds=60)
+        first = actions.claim_batch(issue_id=issue.pk, worker_id="a", limit=6, lease_seconds=60)
+        second = actions.claim_batch(issue_id=issue.pk, worker_id="b", limit=6, lease_seconds=60)
         assert len(first) == 6 and len(second) == 4
         assert not {r.pk for r in first} & {r.pk for r in second}
 
@@ -473,7 +474,7 @@ class LeaseTests:
             pytest.skip("PostgreSQL only; SQLite serialises writers, the UPDATE alone is atomic")
         issue = started_issue(newsletter, 3)
         with CaptureQueriesContext(connection) as queries:
-            sending._claim(issue_id=issue.pk, worker_id="a", limit=2, lease_seconds=60)
+            actions.claim_batch(issue_id=issue.pk, worker_id="a", limit=2, lease_seconds=60)
         (claim,) = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("UPDATE")]
         assert "FOR UPDATE SKIP LOCKED" in claim and "LIMIT 2" in claim
 
@@ -483,7 +484,7 @@ class BackendFallbackTests:
         """Embedded mode without SMTP: Django's EMAIL_BACKEND (locmem in tests) gets one message
         per recipient, with the same bytes and headers."""
         issue = started_issue(newsletter, 3)
-        sending.send_until_done(issue_id=issue.pk)
+        send_until_done(issue_id=issue.pk)
         assert len(mail.outbox) == 3
         msg = mail.outbox[0].message()
         assert msg["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
@@ -495,7 +496,7 @@ class BackendFallbackTests:
         settings.EMAIL_BACKEND = "newsdesk.core.outbox.OutboxEmailBackend"
         settings.OUTBOX_DIR = tmp_path
         issue = started_issue(newsletter, 2)
-        sending.send_until_done(issue_id=issue.pk)
+        send_until_done(issue_id=issue.pk)
         files = sorted(tmp_path.glob("*.eml"))
         assert len(files) == 2
         parsed = message_from_bytes(files[0].read_bytes(), policy=policy.default)
@@ -505,7 +506,7 @@ class BackendFallbackTests:
         """A test email: one message to the editor, subject marked, no subscriber's token."""
         editor = UserFactory(editor=True, email="chefin@example.org")
         issue = make_issue(newsletter, [article()])
-        sending.send_test(issue=issue, to=editor.email)
+        send_test(issue=issue, to=editor.email)
         (message,) = mail.outbox
         parsed = message.message()
         assert parsed["To"] == "chefin@example.org" and parsed["Subject"].startswith("[Test]")
@@ -537,7 +538,7 @@ class DkimTests:
         settings.NEWSLETTER_DKIM_SELECTOR = "news2026"
         settings.NEWSLETTER_DKIM_DOMAIN = "news.example.org"
         issue = started_issue(newsletter, 2)
-        sending.send_until_done(issue_id=issue.pk)
+        send_until_done(issue_id=issue.pk)
 
         def dns(name, timeout=5):
             assert name == b"news2026._domainkey.news.example.org."

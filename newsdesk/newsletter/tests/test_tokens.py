@@ -12,7 +12,7 @@ from django.test import override_settings
 from django.urls import Resolver404, resolve
 
 from newsdesk.articles.tests.factories import article
-from newsdesk.newsletter import sending, tokens
+from newsdesk.newsletter import actions, delivery, tokens
 from newsdesk.newsletter.models import Subscriber, Subscription
 from newsdesk.newsletter.tests.factories import NewsletterFactory, SubscriptionFactory
 from newsdesk.newsletter.tests.test_composing import make_issue, make_newsletter, make_subscribers
@@ -90,8 +90,8 @@ class LinkTokenTests:
         newsletter = make_newsletter()
         make_subscribers(newsletter, 2)
         issue = make_issue(newsletter, [article()])
-        sending.start_sending(issue=issue)
-        sending.send_until_done(issue_id=issue.pk)
+        actions.start_sending(issue=issue)
+        delivery.send_until_done(issue_id=issue.pk)
         received = message_from_bytes(mail.outbox[0].message().as_bytes())
         url = str(received["List-Unsubscribe"]).split("<")[1].split(">")[0]
         path = url.removeprefix(settings.SITE_URL)

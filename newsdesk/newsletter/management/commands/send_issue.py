@@ -1,6 +1,6 @@
 """newsdesk send_issue ISSUE_ID: send (or resume) an issue in the foreground.
 
-The same loop the background workers run (sending.send_until_done); start it in several
+The same loop the background workers run (delivery.send_until_done); start it in several
 processes to send with all of them. An issue that has not started yet is started first (its
 recipients fixed). Rows another worker holds are waited for, so that after a crash this finishes
 what the dead worker left once its lease expires. A progress bar goes to stderr; one summary
@@ -12,7 +12,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from newsdesk.newsletter import sending
+from newsdesk.newsletter import actions, delivery, queries, transports
 from newsdesk.newsletter.models import Issue
 
 # How often the bar is redrawn on a terminal, and how often a line is written otherwise.
@@ -26,21 +26,21 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("issue_id", type=int)
-        parser.add_argument("--batch-size", type=int, default=sending.BATCH_SIZE)
+        parser.add_argument("--batch-size", type=int, default=delivery.BATCH_SIZE)
         parser.add_argument(
             "--lease-seconds",
             type=int,
             default=None,
             help="how long a worker's claim on a batch lasts (default: settings, else "
-            f"{sending.LEASE_SECONDS})",
+            f"{queries.LEASE_SECONDS})",
         )
 
     def handle(self, *args, **options):
         issue = Issue.objects.select_related("newsletter").filter(pk=options["issue_id"]).first()
         if issue is None:
             raise CommandError(f"There is no issue {options['issue_id']}.")
-        if issue.status in sending.STARTABLE:
-            count = sending.start_sending(issue=issue)
+        if issue.status in actions.STARTABLE:
+            count = actions.start_sending(issue=issue)
             self.stderr.write(f"issue {issue.pk}: {count} recipients fixed")
         issue.refresh_from_db()
         if issue.status == Issue.Status.SENT:
@@ -49,14 +49,14 @@ class Command(BaseCommand):
         bar = ProgressBar(self.stderr, issue)
         started = time.monotonic()
         try:
-            result = sending.send_until_done(
+            result = delivery.send_until_done(
                 issue_id=issue.pk,
                 batch_size=options["batch_size"],
                 lease_seconds=options["lease_seconds"],
                 wait_for_leases=True,
                 on_batch=lambda result: bar.update(),
             )
-        except sending.TransportUnavailable as exc:
+        except transports.TransportUnavailable as exc:
             bar.update(force=True)
             raise CommandError(f"The mail server can't be reached: {exc}") from exc
         bar.update(force=True, final=True)
@@ -67,7 +67,7 @@ class Command(BaseCommand):
         )
 
     def _summary(self, issue: Issue) -> str:
-        p = sending.progress(issue)
+        p = queries.progress(issue)
         waiting = f", {p['retry']} waiting to retry" if p["retry"] else ""
         return (
             f"issue {issue.pk} {issue.status}: {p['sent']} sent, {p['failed']} failed, "
@@ -90,7 +90,7 @@ class ProgressBar:
         if not force and now - self.last < (TTY_INTERVAL if self.tty else LOG_INTERVAL):
             return
         self.last = now
-        p = sending.progress(self.issue)
+        p = queries.progress(self.issue)
         total = max(p["total"], 1)
         filled = round(BAR_WIDTH * (p["sent"] + p["failed"]) / total)
         line = (
