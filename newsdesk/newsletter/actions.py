@@ -1,4 +1,4 @@
-"""Every write of the newsletter app: subscriptions, issues, sending, deliveries.
+"""Every write of the newsletter app: subscriptions, issues, sending, deliveries, bounces.
 
 Double opt-in: `subscribe` records PENDING subscriptions and mails one single-use link; only the
 sha256 of its token is stored. `confirm` turns them CONFIRMED and records when, from where and
@@ -579,3 +579,32 @@ def hand_back(*, rows: list[Claimed], worker_id: str) -> int:
     return Delivery.objects.filter(
         pk__in=[r.pk for r in rows], claimed_by=worker_id, status=D.SENDING
     ).update(status=D.PENDING, claimed_by="", claimed_at=None, attempts=F("attempts") - 1)
+
+
+# --- bounces ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def suppress_address(*, subscriber: Subscriber, reason: str) -> bool:
+    """Nothing more is sent to the address: not in new issues, and skipped in a send that is
+    going on. Its subscriptions stay, so the record of consent is kept. True if it changed."""
+    changed = Subscriber.objects.filter(pk=subscriber.pk, suppressed_at__isnull=True).update(
+        suppressed_at=timezone.now(), suppressed_reason=reason[:300]
+    )
+    if changed:
+        logger.info("suppressed subscriber %s: %s", subscriber.pk, reason)
+    return bool(changed)
+
+
+def record_bounce(*, delivery: Delivery, note: str, hard: bool) -> None:
+    """A delivery status notification about one of our deliveries: a hard bounce suppresses
+    the address and fails the delivery, a soft one is only noted on it."""
+    if hard:
+        suppress_address(subscriber=delivery.subscriber, reason=f"hard bounce {note}")
+        Delivery.objects.filter(pk=delivery.pk).update(
+            status=D.FAILED, last_error=f"bounced: {note}"[:ERROR_LENGTH]
+        )
+    else:
+        Delivery.objects.filter(pk=delivery.pk).update(
+            last_error=f"soft bounce: {note}"[:ERROR_LENGTH]
+        )

@@ -22,12 +22,9 @@ from email.message import EmailMessage, Message
 from email.parser import HeaderParser
 from email.utils import getaddresses
 
-from django.db import transaction
-from django.utils import timezone
-
-from newsdesk.newsletter.actions import unsubscribe
-from newsdesk.newsletter.models import Delivery, Newsletter, Subscriber
-from newsdesk.newsletter.queries import subscriber_by_link_token
+from newsdesk.newsletter.actions import record_bounce, unsubscribe
+from newsdesk.newsletter.models import Newsletter
+from newsdesk.newsletter.queries import deliveries_with_message_ids, subscriber_by_link_token
 
 logger = logging.getLogger(__name__)
 
@@ -148,12 +145,7 @@ def apply_report(report: Report) -> bool:
     report was about one of our deliveries."""
     if not report.message_ids:
         return False
-    deliveries = {
-        d.email.lower(): d
-        for d in Delivery.objects.filter(message_id__in=report.message_ids).select_related(
-            "subscriber"
-        )
-    }
+    deliveries = {d.email.lower(): d for d in deliveries_with_message_ids(report.message_ids)}
     matched = False
     for entry in report.recipients:
         delivery = deliveries.get(entry.recipient) or deliveries.get(entry.original)
@@ -161,28 +153,11 @@ def apply_report(report: Report) -> bool:
             continue
         matched = True
         note = f"{entry.status or entry.action} {entry.diagnostic}".strip()
-        if entry.hard:
-            suppress_address(subscriber=delivery.subscriber, reason=f"hard bounce {note}")
-            Delivery.objects.filter(pk=delivery.pk).update(
-                status=Delivery.Status.FAILED, last_error=f"bounced: {note}"[:500]
-            )
-        elif entry.soft:
-            Delivery.objects.filter(pk=delivery.pk).update(last_error=f"soft bounce: {note}"[:500])
+        if entry.hard or entry.soft:
+            record_bounce(delivery=delivery, note=note, hard=entry.hard)
     if not matched:
         logger.info("DSN for recipients we did not send to: %s", report.recipients)
     return matched
-
-
-@transaction.atomic
-def suppress_address(*, subscriber: Subscriber, reason: str) -> bool:
-    """Nothing more is sent to the address: not in new issues, and skipped in a send that is
-    going on. Its subscriptions stay, so the record of consent is kept. True if it changed."""
-    changed = Subscriber.objects.filter(pk=subscriber.pk, suppressed_at__isnull=True).update(
-        suppressed_at=timezone.now(), suppressed_reason=reason[:300]
-    )
-    if changed:
-        logger.info("suppressed subscriber %s: %s", subscriber.pk, reason)
-    return bool(changed)
 
 
 # --- mailto unsubscribe -----------------------------------------------------------------------

@@ -47,7 +47,7 @@ PREVIEW_CSP = {
 def issues(request):
     if not can(request.user, "compose"):
         raise Http404
-    recent = Issue.objects.select_related("newsletter").order_by("-created_at")[:ISSUES_SHOWN]
+    recent = queries.recent_issues(limit=ISSUES_SHOWN)
     return render(
         request,
         "newsletter/compose/issues.html",

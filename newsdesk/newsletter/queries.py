@@ -4,6 +4,7 @@ the state of a send (progress, what the workers have left to do)."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -167,6 +168,11 @@ def article_choices(newsletter: Newsletter, issue: Issue | None) -> tuple[list[A
     }
 
 
+def recent_issues(*, limit: int) -> QuerySet[Issue]:
+    """The newest issues of all newsletters, for the editors' list."""
+    return Issue.objects.select_related("newsletter").order_by("-created_at")[:limit]
+
+
 # --- sending ----------------------------------------------------------------------------------
 
 
@@ -232,3 +238,8 @@ def next_claimable_at(issue_id: int) -> dt.datetime | None:
     retry = rows.filter(status=D.RETRY).aggregate(at=Min("next_attempt_at"))["at"]
     times = [t for t in (leased + lease if leased else None, retry) if t is not None]
     return min(times) if times else None
+
+
+def deliveries_with_message_ids(message_ids: Iterable[str]) -> QuerySet[Delivery]:
+    """Our deliveries a bounce quotes, with their subscribers (bounces.py)."""
+    return Delivery.objects.filter(message_id__in=message_ids).select_related("subscriber")
