@@ -161,7 +161,8 @@ class Delivery(models.Model):
     subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="+")
     email = models.EmailField()
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
-    # Deterministic per delivery, so a resumed send recognises what already went out.
+    # Deterministic per delivery: a copy sent again after a crash carries the same one, and
+    # bounces.py recognises a bounce of its own by it.
     message_id = models.CharField(max_length=255)
     attempts = models.PositiveSmallIntegerField(default=0)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
