@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from newsdesk.accounts.actions import purge_author_pages, set_role
 from newsdesk.accounts.models import User
+from newsdesk.accounts.permissions import PERMISSIONS
 from newsdesk.editorial.queries import upheld_copyright_takedowns, with_upheld_copyright_takedowns
 
 
@@ -68,7 +69,7 @@ class UserAdmin(admin.ModelAdmin):
             purge_author_pages(obj)
 
     def has_change_permission(self, request, obj=None):
-        return request.user.is_superuser
+        return PERMISSIONS.can(request.user, "change_roles")
 
     def has_delete_permission(self, request, obj=None):
         return False

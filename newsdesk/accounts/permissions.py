@@ -1,22 +1,27 @@
 """Who may do what with accounts. The table is the declaration; tests spell out the matrix."""
 
-from django.core.exceptions import PermissionDenied
+from django.http import Http404
 
-from newsdesk.accounts.roles import ADMIN, ANONYMOUS, CONTRIBUTOR, EDITOR, role_of
+from newsdesk.accounts.roles import ADMIN, CONTRIBUTOR, EDITOR, PermissionTable
 
-PERMISSIONS = {
-    "view_author_profile": {ANONYMOUS, CONTRIBUTOR, EDITOR, ADMIN},
-    "edit_own_profile": {CONTRIBUTOR, EDITOR, ADMIN},
-    "read_outbox": {ADMIN},
-    "change_roles": {ADMIN},
-}
+PERMISSIONS = PermissionTable(
+    {
+        "edit_own_profile": {CONTRIBUTOR, EDITOR, ADMIN},
+        "read_outbox": {ADMIN},
+        "change_roles": {ADMIN},
+    }
+)
 
 
-def can(user, action: str) -> bool:
-    return role_of(user) in PERMISSIONS[action]
+def access_profile_for_editing(user):
+    """The user's own account; there is no other profile to edit."""
+    if not PERMISSIONS.can(user, "edit_own_profile"):
+        raise Http404("No such page")
+    return user
 
 
 def access_outbox_for_reading(user) -> None:
-    """Only admins may read mail written to var/mail/ (it holds other people's links)."""
-    if not can(user, "read_outbox"):
-        raise PermissionDenied
+    """Only admins may read mail written to var/mail/ (it holds other people's links); to
+    everyone else the outbox answers as a page that does not exist."""
+    if not PERMISSIONS.can(user, "read_outbox"):
+        raise Http404("No such page")

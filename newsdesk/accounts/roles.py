@@ -1,4 +1,4 @@
-"""The roles every app's permission table speaks of."""
+"""The roles every app's permission table speaks of, and the one check that reads a table."""
 
 ANONYMOUS = "anonymous"
 CONTRIBUTOR = "contributor"
@@ -13,3 +13,12 @@ def role_of(user) -> str:
     if user.is_superuser:
         return ADMIN
     return user.role
+
+
+class PermissionTable(dict):
+    """One app's declaration, action -> the roles that may do it. Each row is read by an
+    `access_*` function (or an admin class) of its app; a row nothing reads is deleted."""
+
+    def can(self, user, action: str) -> bool:
+        # An unknown action is a KeyError, never a silent "no".
+        return role_of(user) in self[action]

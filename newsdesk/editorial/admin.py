@@ -5,6 +5,7 @@ from django.db.models import Max
 from newsdesk.core import page_cache
 from newsdesk.core.admin_bases import ReadOnlyAdmin
 from newsdesk.editorial.models import AuditEntry, CheckReport, GuidelinesVersion
+from newsdesk.editorial.permissions import PERMISSIONS
 
 
 @admin.register(GuidelinesVersion)
@@ -19,10 +20,10 @@ class GuidelinesVersionAdmin(admin.ModelAdmin):
         return {"body_de": latest.body_de, "body_en": latest.body_en} if latest else {}
 
     def has_change_permission(self, request, obj=None):
-        return obj is None and request.user.is_superuser
+        return obj is None and PERMISSIONS.can(request.user, "edit_guidelines")
 
     def has_add_permission(self, request):
-        return request.user.is_superuser
+        return PERMISSIONS.can(request.user, "edit_guidelines")
 
     def has_delete_permission(self, request, obj=None):
         return False

@@ -1,3 +1,5 @@
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -5,6 +7,7 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 from django_ratelimit.core import is_ratelimited
 from django_ratelimit.decorators import ratelimit
@@ -16,15 +19,21 @@ from newsdesk.articles.images import (
     save_uploaded_image,
 )
 from newsdesk.articles.markdown import render_markdown
-from newsdesk.articles.models import BODY_MAX_BYTES
+from newsdesk.articles.models import BODY_MAX_BYTES, Article
 from newsdesk.core.errors import ActionRefused
 from newsdesk.core.page_cache import cache_page_with
 from newsdesk.editorial import actions, queries
 from newsdesk.editorial.forms import ArticleForm, NoteForm, QueueFilterForm, ScheduleForm
 from newsdesk.editorial.permissions import (
+    EDITABLE_BY_AUTHOR,
+    access_article_for_deciding,
+    access_article_for_editing,
     access_article_for_review,
     access_article_for_writing,
-    can,
+    access_audit_log_for_reading,
+    access_desk_for_writing,
+    access_queue_for_review,
+    may_decide,
 )
 
 # Per user: writing is bursty, but no person previews or submits this often.
@@ -41,11 +50,6 @@ def guidelines(request):
     html = render_markdown(version.body_for(request.LANGUAGE_CODE)) if version else ""
     response = render(request, "editorial/guidelines.html", {"version": version, "html": html})
     return cache_page_with(response, {"guidelines"})
-
-
-def _require_writer(request):
-    if not can(request.user, "write"):
-        raise Http404
 
 
 def _initial(article) -> dict:
@@ -112,14 +116,14 @@ def _uploads_limited(request) -> bool:
 
 @login_required
 def dashboard(request):
-    _require_writer(request)
+    access_desk_for_writing(request.user)
     articles = list(queries.articles_of(request.user))
     return render(
         request,
         "editorial/dashboard.html",
         {
-            "drafts": [a for a in articles if a.status in actions.EDITABLE_BY_AUTHOR],
-            "others": [a for a in articles if a.status not in actions.EDITABLE_BY_AUTHOR],
+            "drafts": [a for a in articles if a.status in EDITABLE_BY_AUTHOR],
+            "others": [a for a in articles if a.status not in EDITABLE_BY_AUTHOR],
             "requests": {a.pk: queries.latest_requests(a) for a in articles},
             "suspension": queries.submission_suspension(request.user),
         },
@@ -140,16 +144,12 @@ def _submit_rate(request):
     group="editorial-submit",
 )
 def edit(request, article_id=None):
-    """The editor: save a draft, run the checks, or submit. Whatever happens, the text typed is
-    either saved or shown again."""
-    _require_writer(request)
-    article = access_article_for_writing(request.user, article_id) if article_id else None
-    if (
-        article
-        and article.status not in actions.EDITABLE_BY_AUTHOR
-        and not can(request.user, "edit_others")
-    ):
-        messages.info(request, _("This article is with the editors; you can't change it now."))
+    """The editor: save a draft, run the checks, or submit (the button's `intent`). Whatever
+    happens, the text typed is either saved or shown again."""
+    try:
+        article = access_article_for_editing(request.user, article_id)
+    except ActionRefused as exc:
+        messages.info(request, exc.messages[0])
         return redirect("editorial:dashboard")
     form = ArticleForm(
         request.POST or None, request.FILES or None, initial=_initial(article) if article else None
@@ -158,27 +158,7 @@ def edit(request, article_id=None):
     if request.method == "POST" and form.is_valid():
         saved = _save_from_form(request, form, article)
         if saved is not None:
-            intent = request.POST.get("intent", "save")
-            if intent == "check":
-                actions.check_article(article=saved)
-                messages.info(request, _("The checks ran; see the results below."))
-            elif intent == "submit":
-                try:
-                    actions.submit_article(
-                        article=saved,
-                        by=request.user,
-                        accepted_version=_int(request.POST.get("accept_guidelines"))
-                        if request.POST.get("accepted")
-                        else None,
-                    )
-                except ActionRefused as exc:
-                    messages.error(request, exc.messages[0])
-                else:
-                    messages.success(request, _("Submitted. An editor will look at it soon."))
-                    return redirect("editorial:dashboard")
-            else:
-                messages.success(request, _("Saved."))
-            return redirect("editorial:edit", article_id=saved.pk)
+            return INTENTS.get(request.POST.get("intent"), _saved)(request, saved)
     elif request.method == "POST":
         messages.error(request, _("Please correct the marked fields. Your text is still here."))
     return render(
@@ -194,6 +174,32 @@ def edit(request, article_id=None):
     )
 
 
+def _saved(request, article):
+    messages.success(request, _("Saved."))
+    return redirect("editorial:edit", article_id=article.pk)
+
+
+def _check(request, article):
+    actions.check_article(article=article)
+    messages.info(request, _("The checks ran; see the results below."))
+    return redirect("editorial:edit", article_id=article.pk)
+
+
+def _submit(request, article):
+    accepted = _int(request.POST.get("accept_guidelines")) if request.POST.get("accepted") else None
+    try:
+        actions.submit_article(article=article, by=request.user, accepted_version=accepted)
+    except ActionRefused as exc:
+        messages.error(request, exc.messages[0])
+        return redirect("editorial:edit", article_id=article.pk)
+    messages.success(request, _("Submitted. An editor will look at it soon."))
+    return redirect("editorial:dashboard")
+
+
+# What the editor does after saving the text, by the button pressed; anything else just saves.
+INTENTS = {"save": _saved, "check": _check, "submit": _submit}
+
+
 def _int(value):
     try:
         return int(value)
@@ -206,10 +212,14 @@ def _int(value):
 @ratelimit(key="user", rate=AUTOSAVE_RATE, block=True, group="editorial-autosave")
 def autosave(request, article_id=None):
     """Saves the draft in the background (the editor's script posts here every few seconds)."""
-    _require_writer(request)
-    article = access_article_for_writing(request.user, article_id) if article_id else None
-    if article and article.status not in actions.EDITABLE_BY_AUTHOR:
-        return JsonResponse({"saved": False, "reason": _("The article is with the editors.")})
+    try:
+        article = access_article_for_editing(request.user, article_id)
+    except ActionRefused as exc:
+        return JsonResponse({"saved": False, "reason": exc.messages[0]})
+    if article is not None and article.status == Article.Status.PUBLISHED:
+        # The public page would change at every pause in typing: published text changes
+        # when its editor presses Save.
+        return JsonResponse({"saved": False, "reason": _("Published: save with the button.")})
     form = ArticleForm(request.POST)
     if not form.is_valid():
         return JsonResponse({"saved": False, "errors": form.errors.get_json_data()}, status=200)
@@ -231,7 +241,7 @@ def autosave(request, article_id=None):
 @ratelimit(key="user", rate=PREVIEW_RATE, block=True, group="editorial-preview")
 def preview(request):
     """The body rendered by the same pipeline as the public page."""
-    _require_writer(request)
+    access_desk_for_writing(request.user)
     body = request.POST.get("body", "")
     if len(body.encode("utf-8", "surrogatepass")) > BODY_MAX_BYTES:
         return HttpResponse(_("The body is larger than 1 MB."), status=413)
@@ -252,8 +262,7 @@ def withdraw(request, article_id):
 
 @login_required
 def queue(request):
-    if not can(request.user, "review"):
-        raise Http404
+    access_queue_for_review(request.user)
     form = QueueFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     articles = queries.review_queue(
@@ -273,6 +282,7 @@ def review(request, article_id):
         request,
         "editorial/review.html",
         {
+            **_buttons(request.user, article),
             "article": article,
             "report": report,
             "diff": queries.revision_diff(article),
@@ -282,6 +292,54 @@ def review(request, article_id):
             "schedule_form": ScheduleForm(),
         },
     )
+
+
+@dataclass(frozen=True)
+class Button:
+    decision: str
+    label: str
+    style: str = ""
+
+
+# The review screen's buttons. Which claim button: by who holds the claim (see _buttons).
+CLAIM_BUTTONS = {
+    "claim": Button("claim", gettext_lazy("Claim for review")),
+    "take_over": Button("take_over", gettext_lazy("Take over the review"), "secondary"),
+    "release": Button("release", gettext_lazy("Release"), "secondary"),
+}
+# The decisions sent with the note, in the order shown.
+NOTE_BUTTONS = [
+    Button("publish", gettext_lazy("Approve and publish now")),
+    Button("approve", gettext_lazy("Approve"), "secondary"),
+    Button("request_changes", gettext_lazy("Request changes"), "secondary"),
+    Button("reject", gettext_lazy("Reject"), "danger"),
+    Button("unpublish", gettext_lazy("Unpublish"), "danger"),
+]
+SCHEDULE_BUTTON = Button("schedule", gettext_lazy("Approve and schedule"), "secondary")
+# A decision that is not itself a transition: the transition it makes.
+DECISION_TRANSITIONS = {"take_over": "claim"}
+
+
+def _buttons(user, article) -> dict:
+    """The decisions the article's state allows (actions.TRANSITIONS) and the user may take."""
+
+    def allowed(button):
+        if button is None:
+            return None
+        states, _end = actions.TRANSITIONS[
+            DECISION_TRANSITIONS.get(button.decision, button.decision)
+        ]
+        return button if article.status in states and may_decide(user, button.decision) else None
+
+    if article.claimed_by_id is None:
+        claim = CLAIM_BUTTONS["claim"]
+    else:
+        claim = CLAIM_BUTTONS["release" if article.claimed_by_id == user.pk else "take_over"]
+    return {
+        "claim_button": allowed(claim),
+        "note_buttons": [b for b in NOTE_BUTTONS if allowed(b)],
+        "schedule_button": allowed(SCHEDULE_BUTTON),
+    }
 
 
 DECISIONS = {
@@ -304,9 +362,9 @@ DECISIONS = {
 @require_POST
 def decide(request, article_id, decision):
     """One endpoint per decision; the action enforces which state it may start from."""
-    article = access_article_for_review(request.user, article_id)
     if decision not in DECISIONS:
         raise Http404
+    article = access_article_for_deciding(request.user, article_id, decision)
     form = (ScheduleForm if decision == "schedule" else NoteForm)(request.POST)
     if not form.is_valid():
         messages.error(
@@ -326,6 +384,5 @@ def decide(request, article_id, decision):
 
 @login_required
 def audit(request):
-    if not can(request.user, "read_audit_log"):
-        raise Http404
+    access_audit_log_for_reading(request.user)
     return render(request, "editorial/audit.html", {"entries": queries.audit_log(limit=300)})

@@ -7,24 +7,22 @@ token and a wrong case number get the same answer.
 
 from django.http import Http404
 
-from newsdesk.accounts.roles import ADMIN, ANONYMOUS, CONTRIBUTOR, EDITOR, role_of
+from newsdesk.accounts.roles import ADMIN, CONTRIBUTOR, EDITOR, PermissionTable
 from newsdesk.reports.models import Attachment, Report
 from newsdesk.reports.queries import versions_taken_down_with
 from newsdesk.reports.tokens import token_matches
 
-PERMISSIONS = {
-    "file_report": {ANONYMOUS, CONTRIBUTOR, EDITOR, ADMIN},
-    "read_transparency": {ANONYMOUS, CONTRIBUTOR, EDITOR, ADMIN},
-    # The author of a taken-down article (checked per report, see access_report_for_counter_notice).
-    "file_counter_notice": {CONTRIBUTOR, EDITOR, ADMIN},
-    "triage": {EDITOR, ADMIN},
-    "decide": {EDITOR, ADMIN},
-    "download_attachments": {EDITOR, ADMIN},
-}
-
-
-def can(user, action: str) -> bool:
-    return role_of(user) in PERMISSIONS[action]
+# Filing a report, its status page and the transparency page are for everyone: no row.
+PERMISSIONS = PermissionTable(
+    {
+        # The author of a taken-down article (checked per report, see
+        # access_report_for_counter_notice).
+        "file_counter_notice": {CONTRIBUTOR, EDITOR, ADMIN},
+        "triage": {EDITOR, ADMIN},
+        "decide": {EDITOR, ADMIN},
+        "download_attachments": {EDITOR, ADMIN},
+    }
+)
 
 
 def _get(case_number) -> Report:
@@ -36,9 +34,22 @@ def _get(case_number) -> Report:
         raise Http404("No such report") from None
 
 
+def access_queue_for_triage(user) -> None:
+    if not PERMISSIONS.can(user, "triage"):
+        raise Http404("No such page")
+
+
 def access_report_for_triage(user, case_number) -> Report:
-    """Any report, for editors and admins only."""
-    if not can(user, "triage"):
+    """Any report, for editors and admins only (to read it, assign it, change its ground)."""
+    if not PERMISSIONS.can(user, "triage"):
+        raise Http404("No such report")
+    return _get(case_number)
+
+
+def access_report_for_deciding(user, case_number) -> Report:
+    """Any report, to take it down, reject it, ask for more or restore; the action refuses a
+    decision its state does not allow."""
+    if not PERMISSIONS.can(user, "decide"):
         raise Http404("No such report")
     return _get(case_number)
 
@@ -57,7 +68,7 @@ def access_report_by_token(case_number, token) -> Report:
 def access_report_for_counter_notice(user, case_number) -> Report:
     """A report that took down an article of this user (the author of the reported article or
     of a language version taken down with it, logged in)."""
-    if not can(user, "file_counter_notice"):
+    if not PERMISSIONS.can(user, "file_counter_notice"):
         raise Http404("No such report")
     report = _get(case_number)
     if report.article is None:
@@ -73,7 +84,7 @@ def access_report_for_counter_notice(user, case_number) -> Report:
 
 
 def access_attachment_for_download(user, case_number, attachment_id) -> Attachment:
-    if not can(user, "download_attachments"):
+    if not PERMISSIONS.can(user, "download_attachments"):
         raise Http404("No such file")
     report = _get(case_number)
     try:

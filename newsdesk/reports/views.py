@@ -38,10 +38,11 @@ from newsdesk.reports.forms import (
 from newsdesk.reports.mail import find_article
 from newsdesk.reports.permissions import (
     access_attachment_for_download,
+    access_queue_for_triage,
     access_report_by_token,
     access_report_for_counter_notice,
+    access_report_for_deciding,
     access_report_for_triage,
-    can,
 )
 
 # Per IP: a person files a report or two; floods are scripts.
@@ -182,8 +183,7 @@ def counter_notice(request, case):
 @never_cache
 @login_required
 def queue(request):
-    if not can(request.user, "triage"):
-        raise Http404
+    access_queue_for_triage(request.user)
     form = QueueFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     reports = queries.report_queue(
@@ -238,7 +238,7 @@ DECISIONS = {
 def decide(request, case, decision):
     """One endpoint per decision; the action enforces which state it may start from. A note
     that is refused, or a decision refused, shows the case again with the note as typed."""
-    report = access_report_for_triage(request.user, case)
+    report = access_report_for_deciding(request.user, case)
     if decision not in DECISIONS:
         raise Http404
     form = NoteForm(request.POST)

@@ -21,8 +21,13 @@ from django.utils import timezone
 from newsdesk.accounts.tests.factories import UserFactory
 from newsdesk.articles.models import Article
 from newsdesk.articles.tests.factories import SectionFactory, article
+from newsdesk.core.errors import ActionRefused
 from newsdesk.editorial.models import CheckReport
-from newsdesk.editorial.permissions import access_article_for_review, access_article_for_writing
+from newsdesk.editorial.permissions import (
+    access_article_for_editing,
+    access_article_for_review,
+    access_article_for_writing,
+)
 from newsdesk.editorial.tests.test_actions import GOOD_BODY
 
 pytestmark = pytest.mark.django_db
@@ -69,7 +74,14 @@ MATRIX = [
     ("POST /de/write/{missing}/ save",               "draft",              "302 draft",             "404 draft",                    "404 draft",             "404 draft",                    "404 draft"),
     ("POST /de/write/new/autosave/ autosave",        "draft",              "302 draft",             "200 draft new",                "200 draft new",         "200 draft new",                "200 draft new"),
     ("POST /de/write/{id}/autosave/ autosave",       "draft",              "302 draft",             "200 draft edited",             "404 draft",             "200 draft edited",             "200 draft edited"),
-    ("POST /de/write/{id}/autosave/ autosave",       "submitted",          "302 submitted",         "200 submitted",                "404 submitted",         "200 submitted",                "200 submitted"),
+    # The editor page and its autosave follow one rule (access_article_for_editing): editors
+    # change the text in any state but taken down; autosave never changes a public page.
+    ("POST /de/write/{id}/autosave/ autosave",       "submitted",          "302 submitted",         "200 submitted",                "404 submitted",         "200 submitted edited",         "200 submitted edited"),
+    ("POST /de/write/{id}/autosave/ autosave",       "rejected",           "302 rejected",          "200 rejected",                 "404 rejected",          "200 rejected edited",          "200 rejected edited"),
+    ("POST /de/write/{id}/autosave/ autosave",       "published",          "302 published",         "200 published",                "404 published",         "200 published",                "200 published"),
+    ("POST /de/write/{id}/autosave/ autosave",       "taken_down",         "302 taken_down",        "200 taken_down",               "404 taken_down",        "200 taken_down",               "200 taken_down"),
+    ("POST /de/write/{id}/ save",                    "taken_down",         "302 taken_down",        "302 taken_down",               "404 taken_down",        "302 taken_down",               "302 taken_down"),
+    ("GET /de/write/{id}/",                          "taken_down",         "302 taken_down",        "302 taken_down",               "404 taken_down",        "302 taken_down",               "302 taken_down"),
     ("POST /de/write/preview/ preview",              "draft",              "302 draft",             "200 draft",                    "200 draft",             "200 draft",                    "200 draft"),
     ("GET /de/write/preview/",                       "draft",              "302 draft",             "405 draft",                    "405 draft",             "405 draft",                    "405 draft"),
     ("POST /de/write/{id}/withdraw/",                "submitted",          "302 submitted",         "302 withdrawn",                "404 submitted",         "302 withdrawn",                "302 withdrawn"),
@@ -345,6 +357,76 @@ def test_access_article_for_review():
     """Only editors and admins reach articles for review; the 404 is the same as for a
     missing article."""
     assert _access_table(access_article_for_review) == REVIEW_ACCESS
+
+
+# access_article_for_editing(user, id) by the article's state: "ok", "404", or the code of the
+# refusal (the article is shown to the user but its text can't change now).
+# fmt: off
+EDITING_ACCESS = {
+    #            draft   changes_requested  withdrawn  submitted      approved       published      taken_down
+    "owner":     ("ok",  "ok",              "ok",      "with_editors", "with_editors", "with_editors", "taken_down"),
+    "other":     ("404", "404",             "404",     "404",          "404",          "404",          "404"),
+    "editor":    ("ok",  "ok",              "ok",      "ok",           "ok",           "ok",           "taken_down"),
+    "admin":     ("ok",  "ok",              "ok",      "ok",           "ok",           "ok",           "taken_down"),
+    "anonymous": ("404", "404",             "404",     "404",          "404",          "404",          "404"),
+}
+# fmt: on
+EDITING_STATES = (
+    "draft",
+    "changes_requested",
+    "withdrawn",
+    "submitted",
+    "approved",
+    "published",
+    "taken_down",
+)  # fmt: skip
+
+
+def test_access_article_for_editing(people):
+    """Authors change their text before the editors have it and when it comes back; editors
+    and admins in every state; nobody while it is taken down; a missing id, or another's
+    article, is the same 404."""
+    section = SectionFactory()
+    users = {role: people.get(role) or AnonymousUser() for role in EDITING_ACCESS}
+    got = {}
+    for role, user in users.items():
+        row = []
+        for state in EDITING_STATES:
+            target = start(state, people=people, section=section)
+            try:
+                found = access_article_for_editing(user, target.pk)
+            except Http404:
+                row.append("404")
+            except ActionRefused as exc:
+                row.append(exc.code)
+            else:
+                row.append("ok" if found.pk == target.pk else f"wrong article {found.pk}")
+        got[role] = tuple(row)
+    assert got == EDITING_ACCESS
+    assert access_article_for_editing(people["owner"], None) is None
+    for article_id in (MISSING, "x"):
+        with pytest.raises(Http404):
+            access_article_for_editing(people["editor"], article_id)
+
+
+def test_the_editor_page_and_autosave_agree(people):
+    """Whoever may change an article's text with the Save button in a state may change it by
+    autosave too, and the other way round; the one exception is a published article, whose
+    public text changes only with the button."""
+    section = SectionFactory(name="Politik", slug="politik")
+    clients = clients_for(people)
+    disagreements = []
+    for state in (*EDITING_STATES, "in_review", "scheduled", "rejected", "unpublished"):
+        for role in ("owner", "editor", "admin"):
+            kw = {"people": people, "clients": clients, "section": section}
+            saved = run_cell("POST /de/write/{id}/ save", state, role, **kw)
+            autosaved = run_cell("POST /de/write/{id}/autosave/ autosave", state, role, **kw)
+            by_button, by_autosave = saved.endswith("edited"), autosaved.endswith("edited")
+            if state == "published" and by_button:
+                by_button = False  # autosave leaves the public text alone
+            if by_button != by_autosave:
+                disagreements.append((state, role, saved, autosaved))
+    assert disagreements == []
 
 
 # --- rate limits ------------------------------------------------------------------------------
