@@ -74,6 +74,9 @@ INSTALLED_APPS = [
     "huey.contrib.djhuey",
     "csp",
     "django_ratelimit",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "newsdesk.core",
     "newsdesk.accounts",
     "newsdesk.articles",
@@ -81,6 +84,7 @@ INSTALLED_APPS = [
     "newsdesk.discovery",
     "newsdesk.newsletter",
     "newsdesk.reports",
+    "newsdesk.api",
 ]
 
 MIDDLEWARE = [
@@ -334,3 +338,31 @@ if not REDIS_URL:
     # "Not officially supported": the embedded mode's cache is our own file cache, whose add()
     # and incr() are atomic across processes (core/file_cache.py); production uses Redis.
     SILENCED_SYSTEM_CHECKS.append("django_ratelimit.W001")
+
+# --- REST API (newsdesk/api) ------------------------------------------------------------------
+# Requests per client address (core.client_ip) without a token, as django-ratelimit's
+# "count/period" (s, m, h, d; "600/5m" also works).
+API_ANONYMOUS_RATE = os.environ.get("API_ANONYMOUS_RATE", "600/m")
+REST_FRAMEWORK = {
+    # Public reads only so far: no session (and so no CSRF) on the API, no browsable HTML.
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "UNAUTHENTICATED_USER": None,
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "newsdesk.api.negotiation.JsonWhateverIsAccepted",
+    "DEFAULT_THROTTLE_CLASSES": ["newsdesk.api.throttling.AnonymousRateThrottle"],
+    "EXCEPTION_HANDLER": "newsdesk.api.problems.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "newsdesk API",
+    "DESCRIPTION": "Public reads of what the site publishes. Errors are RFC 9457 problems.",
+    "VERSION": "1",
+    "OAS_VERSION": "3.1.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI from our static files (drf-spectacular-sidecar), no CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}

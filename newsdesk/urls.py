@@ -6,8 +6,12 @@ from django.urls import include, path, re_path
 
 from newsdesk.articles import feeds, media, sitemaps
 
+# A problem+json for /api/ paths, the site's page for the others.
+handler500 = "newsdesk.api.problems.server_error"
+
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/", include("newsdesk.api.urls")),
     path("healthz", lambda request: HttpResponse("ok", content_type="text/plain")),
     # For crawlers and feed readers: one URL each, whatever the interface language.
     path("robots.txt", sitemaps.robots_txt, name="robots_txt"),

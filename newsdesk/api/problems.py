@@ -1,0 +1,87 @@
+"""Every API error as `application/problem+json` (RFC 9457), never an HTML page."""
+
+from django.http import JsonResponse
+from django.views import defaults
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+PROBLEM_JSON = "application/problem+json"
+# RFC 9457 4.2.1: "about:blank" means the status code says it all; the title is its phrase.
+BLANK = "about:blank"
+TITLES = {
+    400: "Bad Request",
+    404: "Not Found",
+    405: "Method Not Allowed",
+    406: "Not Acceptable",
+    429: "Too Many Requests",
+    451: "Unavailable For Legal Reasons",
+    500: "Internal Server Error",
+}
+
+
+def problem(status_code: int, detail: str, **extensions) -> dict:
+    return {
+        "type": BLANK,
+        "title": TITLES.get(status_code, "Error"),
+        "status": status_code,
+        "detail": detail,
+        **extensions,
+    }
+
+
+class Unavailable(exceptions.APIException):
+    """An article that was taken down (RFC 7725), with its public notice."""
+
+    status_code = 451
+    default_detail = "This article was removed for legal reasons."
+
+    def __init__(self, notice: dict):
+        super().__init__()
+        self.notice = notice
+
+
+def exception_handler(exc, context):
+    """DRF's handler (it sets Retry-After, Allow and the like), then its body as a problem."""
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None  # not an API exception: Django's 500 handler answers (server_error)
+    extensions = {}
+    if isinstance(exc, exceptions.ValidationError):
+        detail, extensions["errors"] = _first_message(exc.detail), exc.detail
+    elif isinstance(exc, Unavailable):
+        detail = str(exc.detail)
+        extensions = {
+            "ground": exc.notice["ground"],
+            "ground_label": str(exc.notice["ground_label"]),
+            "date": exc.notice["date"].isoformat(),
+            "case": exc.notice["case"],
+        }
+    else:
+        detail = str(exc.detail) if hasattr(exc, "detail") else TITLES.get(response.status_code)
+    response.data = problem(response.status_code, detail, **extensions)
+    response.content_type = PROBLEM_JSON
+    return response
+
+
+def _first_message(detail) -> str:
+    if isinstance(detail, dict):
+        name, value = next(iter(detail.items()))
+        return f"{name}: {_first_message(value)}"
+    if isinstance(detail, list) and detail:
+        return _first_message(detail[0])
+    return str(detail)
+
+
+def not_found_response(detail: str = "There is no such API endpoint.") -> Response:
+    return Response(problem(404, detail), status=404, content_type=PROBLEM_JSON)
+
+
+def server_error(request, *args, **kwargs):
+    """The project's 500 handler: a problem for the API, the site's page for everything else."""
+    if request.path.startswith("/api/"):
+        body = problem(500, "The server failed to answer this request.")
+        return JsonResponse(
+            body, status=status.HTTP_500_INTERNAL_SERVER_ERROR, content_type=PROBLEM_JSON
+        )
+    return defaults.server_error(request, *args, **kwargs)

@@ -1,0 +1,193 @@
+"""What the API shows of each thing: public fields only, URLs absolute."""
+
+from django.conf import settings
+from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from newsdesk.articles.images import picture_context
+from newsdesk.articles.queries import translations_of
+from newsdesk.articles.reading_time import reading_time_label
+
+
+def absolute(url: str) -> str:
+    return url if url.startswith(("http://", "https://")) else f"{settings.SITE_URL}{url}"
+
+
+def api_url(name: str, **kwargs) -> str:
+    return absolute(reverse(f"api:{name}", kwargs=kwargs))
+
+
+class SectionSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    slug = serializers.CharField()
+    name = serializers.CharField()
+    name_en = serializers.CharField()
+    url = serializers.SerializerMethodField()
+
+    def get_url(self, section) -> str:
+        return absolute(section.get_absolute_url())
+
+
+class TagSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    slug = serializers.CharField()
+    name = serializers.CharField()
+    url = serializers.SerializerMethodField()
+
+    def get_url(self, tag) -> str:
+        return absolute(tag.get_absolute_url())
+
+
+class AuthorSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    slug = serializers.CharField()
+    display_name = serializers.CharField()
+    bio = serializers.CharField()
+    url = serializers.SerializerMethodField()
+
+    def get_url(self, author) -> str:
+        return absolute(reverse("articles:author", kwargs={"slug": author.slug}))
+
+
+class BylineSerializer(AuthorSerializer):
+    bio = None
+
+
+class RenditionSerializer(serializers.Serializer):
+    format = serializers.CharField()
+    width = serializers.IntegerField()
+    height = serializers.IntegerField()
+    url = serializers.URLField()
+
+
+class CoverSerializer(serializers.Serializer):
+    url = serializers.URLField(help_text="The image as uploaded (re-encoded), or the fallback.")
+    width = serializers.IntegerField()
+    height = serializers.IntegerField()
+    alt = serializers.CharField()
+    credit = serializers.CharField()
+    generated = serializers.BooleanField(
+        help_text="Made by a computer (newsdesk's cover art or an image model): the site labels"
+        " it 'Computer-generated illustration'."
+    )
+    renditions = RenditionSerializer(many=True)
+
+
+class TranslationSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    language = serializers.CharField()
+    slug = serializers.CharField()
+    url = serializers.URLField()
+    api_url = serializers.URLField()
+
+
+def cover_data(image) -> dict | None:
+    picture = picture_context(image)
+    if picture is None:
+        return None
+    return {
+        "url": absolute(image.file.url),
+        "width": image.width,
+        "height": image.height,
+        "alt": image.alt,
+        "credit": image.credit,
+        "generated": picture["computer_generated"],
+        "renditions": [
+            {
+                "format": r["format"],
+                "width": r["width"],
+                "height": r["height"],
+                "url": absolute(image.url_for(r["name"])),
+            }
+            for r in sorted(image.renditions or [], key=lambda r: (r["format"], r["width"]))
+        ],
+    }
+
+
+class ArticleSerializer(serializers.Serializer):
+    """An article in a list: everything but its text."""
+
+    id = serializers.IntegerField()
+    slug = serializers.CharField()
+    url = serializers.SerializerMethodField()
+    api_url = serializers.SerializerMethodField()
+    title = serializers.CharField()
+    lead = serializers.CharField()
+    language = serializers.CharField(help_text="BCP 47")
+    kind = serializers.ChoiceField(choices=["news", "analysis", "opinion"])
+    labels = serializers.SerializerMethodField()
+    published_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+    reading_minutes = serializers.IntegerField()
+    reading_time = serializers.SerializerMethodField()
+    word_count = serializers.IntegerField()
+    machine_translated = serializers.BooleanField()
+    translation_of = serializers.IntegerField(source="translation_of_id", allow_null=True)
+    author = BylineSerializer()
+    section = SectionSerializer()
+    tags = TagSerializer(many=True)
+    cover = serializers.SerializerMethodField()
+
+    def get_url(self, article) -> str:
+        return absolute(article.get_absolute_url())
+
+    def get_api_url(self, article) -> str:
+        return api_url("article", ref=article.pk)
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_labels(self, article) -> list[str]:
+        """What the page marks: a kind other than news, a machine translation, a computer-made
+        cover."""
+        labels = [article.kind] if article.kind != "news" else []
+        if article.machine_translated:
+            labels.append("machine_translated")
+        if article.cover_id and article.cover.is_computer_generated:
+            labels.append("computer_generated_cover")
+        return labels
+
+    def get_reading_time(self, article) -> str:
+        return reading_time_label(article.reading_minutes, article.language)
+
+    @extend_schema_field(CoverSerializer(allow_null=True))
+    def get_cover(self, article) -> dict | None:
+        return cover_data(article.cover) if article.cover_id else None
+
+
+class ArticleDetailSerializer(ArticleSerializer):
+    """An article with its text, as its page shows it (body_html) and as written (body)."""
+
+    body_html = serializers.CharField(help_text="Sanitised HTML, the same as the article page.")
+    body = serializers.CharField(help_text="The Markdown source.")
+    translations = serializers.SerializerMethodField()
+
+    @extend_schema_field(TranslationSerializer(many=True))
+    def get_translations(self, article) -> list[dict]:
+        return [
+            {
+                "id": other.pk,
+                "language": other.language,
+                "slug": other.slug,
+                "url": absolute(other.get_absolute_url()),
+                "api_url": api_url("article", ref=other.pk),
+            }
+            for other in translations_of(article)
+        ]
+
+
+class NewsletterSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    slug = serializers.CharField()
+    name = serializers.CharField()
+    description = serializers.CharField()
+    language = serializers.CharField()
+    cadence = serializers.CharField()
+    section = serializers.SerializerMethodField(help_text="the section's slug, if any")
+    archive_url = serializers.SerializerMethodField()
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_section(self, newsletter) -> str | None:
+        return newsletter.section.slug if newsletter.section_id else None
+
+    def get_archive_url(self, newsletter) -> str:
+        return absolute(reverse("newsletter:archive", kwargs={"slug": newsletter.slug}))

@@ -1,0 +1,17 @@
+from django.urls import path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from newsdesk.api import views
+
+app_name = "api"
+urlpatterns = [
+    path("v1/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+    path("v1/articles/", views.ArticleList.as_view(), name="articles"),
+    path("v1/articles/<str:ref>/", views.ArticleDetail.as_view(), name="article"),
+    path("v1/authors/", views.AuthorList.as_view(), name="authors"),
+    path("v1/sections/", views.SectionList.as_view(), name="sections"),
+    path("v1/tags/", views.TagList.as_view(), name="tags"),
+    path("v1/newsletters/", views.NewsletterList.as_view(), name="newsletters"),
+    re_path(r"^.*$", views.not_found),
+]

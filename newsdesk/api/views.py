@@ -1,0 +1,193 @@
+"""Public reads: no token, only what `visible_articles()` returns. Each view parses, reads
+through api.queries, and answers through ApiView (validators, rate-limit headers)."""
+
+from django.conf import settings
+from django.utils import translation
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    inline_serializer,
+)
+from rest_framework import serializers
+from rest_framework.decorators import api_view
+from rest_framework.exceptions import NotFound
+from rest_framework.generics import GenericAPIView
+from rest_framework.response import Response
+
+from newsdesk.api import queries
+from newsdesk.api.conditional import conditional
+from newsdesk.api.pagination import MAX_LIMIT, page_bounds, paginated
+from newsdesk.api.problems import Unavailable
+from newsdesk.api.serializers import (
+    ArticleDetailSerializer,
+    ArticleSerializer,
+    AuthorSerializer,
+    NewsletterSerializer,
+    SectionSerializer,
+    TagSerializer,
+)
+from newsdesk.api.throttling import add_headers
+from newsdesk.articles.queries import public_authors
+from newsdesk.newsletter.queries import active_newsletters
+
+PROBLEM = OpenApiResponse(
+    response=inline_serializer(
+        "Problem",
+        {
+            "type": serializers.CharField(),
+            "title": serializers.CharField(),
+            "status": serializers.IntegerField(),
+            "detail": serializers.CharField(),
+        },
+    ),
+    description="RFC 9457 problem details (application/problem+json)",
+)
+PAGE_PARAMETERS = [
+    OpenApiParameter("limit", int, description=f"1 to {MAX_LIMIT}, default 20"),
+    OpenApiParameter("offset", int, description="items to skip, default 0"),
+]
+ARTICLE_PARAMETERS = [
+    OpenApiParameter("lang", str, description="BCP 47 tag; `de` also finds `de-AT`"),
+    OpenApiParameter("section", str, description="section slug"),
+    OpenApiParameter("tag", str, description="tag slug"),
+    OpenApiParameter("author", str, description="author slug"),
+    OpenApiParameter("published_after", str, description="ISO 8601 date or date-time, inclusive"),
+    OpenApiParameter("published_before", str, description="ISO 8601 date or date-time, exclusive"),
+    OpenApiParameter("updated_since", str, description="ISO 8601 date or date-time, inclusive"),
+    OpenApiParameter("translation_of", int, description="id of the original article"),
+    OpenApiParameter("q", str, description="the site's full-text search; best match first"),
+]
+
+
+def _page_of(serializer_class):
+    return inline_serializer(
+        f"{serializer_class.__name__.removesuffix('Serializer')}Page",
+        {
+            "data": serializer_class(many=True),
+            "meta": inline_serializer(
+                f"{serializer_class.__name__.removesuffix('Serializer')}PageMeta",
+                {"pagination": serializers.DictField()},
+            ),
+        },
+    )
+
+
+class ApiView(GenericAPIView):
+    """Validators on every 200 and the rate-limit headers on every answer."""
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        add_headers(request, response)
+        if request.method in ("GET", "HEAD") and response.status_code == 200:
+            changed = getattr(self, "last_modified", None)
+            not_modified = conditional(request, response, changed)
+            if not_modified is not response:
+                add_headers(request, not_modified)
+            return not_modified
+        return response
+
+    def respond_with_page(self, request, queryset, serializer_class):
+        limit, offset = page_bounds(request)
+        items = list(queryset[offset : offset + limit])
+        total = queryset.count()
+        with translation.override(settings.LANGUAGE_CODE):
+            data = serializer_class(items, many=True).data
+        stamps = [item.updated_at for item in items if hasattr(item, "updated_at")]
+        self.last_modified = max(stamps, default=None)
+        body, link = paginated(request, data, total=total, limit=limit, offset=offset)
+        response = Response(body)
+        if link:
+            response["Link"] = link
+        return response
+
+
+class ArticleList(ApiView):
+    """Published articles, newest first (best match first with `q`)."""
+
+    serializer_class = ArticleSerializer
+
+    @extend_schema(
+        operation_id="articles_list",
+        parameters=ARTICLE_PARAMETERS + PAGE_PARAMETERS,
+        responses={200: _page_of(ArticleSerializer), 400: PROBLEM, 429: PROBLEM},
+    )
+    def get(self, request):
+        articles = queries.filtered_articles(request.query_params)
+        return self.respond_with_page(request, articles, ArticleSerializer)
+
+
+class ArticleDetail(ApiView):
+    """One published article with its text; 451 if it was taken down."""
+
+    serializer_class = ArticleDetailSerializer
+
+    @extend_schema(
+        operation_id="articles_retrieve",
+        parameters=[OpenApiParameter("ref", str, OpenApiParameter.PATH, description="id or slug")],
+        responses={200: ArticleDetailSerializer, 404: PROBLEM, 451: PROBLEM, 429: PROBLEM},
+    )
+    def get(self, request, ref):
+        article, notice = queries.article_by_ref(ref)
+        if notice is not None:
+            raise Unavailable(notice)
+        if article is None:
+            raise NotFound("There is no published article with this id or slug.")
+        self.last_modified = article.updated_at
+        with translation.override(settings.LANGUAGE_CODE):
+            response = Response(ArticleDetailSerializer(article).data)
+        return response
+
+    def handle_exception(self, exc):
+        response = super().handle_exception(exc)
+        if isinstance(exc, Unavailable):
+            response["Link"] = f'<{settings.SITE_URL}/>; rel="blocked-by"'
+        return response
+
+
+def _simple_list(name, serializer_class, queryset_function, doc):
+    @extend_schema(
+        operation_id=f"{name.removesuffix('List').lower()}s_list",
+        description=doc,
+        parameters=PAGE_PARAMETERS,
+        responses={200: _page_of(serializer_class), 400: PROBLEM, 429: PROBLEM},
+    )
+    def get(self, request):
+        unknown = sorted(set(request.query_params) - {"limit", "offset"})
+        if unknown:
+            raise serializers.ValidationError({unknown[0]: ["is not a parameter here"]})
+        return self.respond_with_page(request, queryset_function(), serializer_class)
+
+    return type(
+        name, (ApiView,), {"serializer_class": serializer_class, "get": get, "__doc__": doc}
+    )
+
+
+AuthorList = _simple_list(
+    "AuthorList",
+    AuthorSerializer,
+    lambda: public_authors().order_by("display_name", "pk"),
+    "Authors with at least one published article.",
+)
+SectionList = _simple_list(
+    "SectionList", SectionSerializer, queries.sections, "Sections, in the site's order."
+)
+TagList = _simple_list(
+    "TagList",
+    TagSerializer,
+    lambda: queries.visible_tags().order_by("name"),
+    "Tags of at least one published article.",
+)
+NewsletterList = _simple_list(
+    "NewsletterList",
+    NewsletterSerializer,
+    lambda: active_newsletters().select_related("section").order_by("name", "pk"),
+    "Newsletters one can subscribe to, with their public archive.",
+)
+
+
+@extend_schema(exclude=True)
+@api_view(["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"])
+def not_found(request, *args, **kwargs):
+    """Any other path under /api/: a problem, never the site's HTML 404 page."""
+    raise NotFound("There is no such API endpoint.")
