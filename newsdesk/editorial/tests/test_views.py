@@ -8,6 +8,7 @@ from django.core import mail
 from newsdesk.accounts.tests.factories import UserFactory
 from newsdesk.articles.models import Article
 from newsdesk.articles.tests.factories import SectionFactory, article
+from newsdesk.core.tests.dom import Dom
 from newsdesk.editorial import actions
 from newsdesk.editorial.tests.test_actions import GOOD_BODY
 
@@ -170,3 +171,51 @@ def test_admins_publish_a_new_guidelines_version(client, guidelines):
     page = client.get("/de/guidelines/").content.decode()
     assert "Neue Regeln." in page and "Version 2" in page
     assert "New rules." in client.get("/en/guidelines/").content.decode()
+
+
+# The decision buttons on the review screen by the article's state (and who holds the claim),
+# as "<decision> <label>", in page order; "check" is always there.
+# fmt: off
+REVIEW_BUTTONS = {
+    "submitted":          ["claim Zur Prüfung übernehmen", "publish Freigeben und jetzt veröffentlichen", "approve Freigeben", "request_changes Änderungen erbitten", "reject Ablehnen", "schedule Freigeben und planen", "check"],
+    "in_review@me":       ["release Freigeben für andere", "publish Freigeben und jetzt veröffentlichen", "approve Freigeben", "request_changes Änderungen erbitten", "reject Ablehnen", "schedule Freigeben und planen", "check"],
+    "in_review@other":    ["take_over Prüfung übernehmen", "publish Freigeben und jetzt veröffentlichen", "approve Freigeben", "request_changes Änderungen erbitten", "reject Ablehnen", "schedule Freigeben und planen", "check"],
+    "approved":           ["publish Freigeben und jetzt veröffentlichen", "request_changes Änderungen erbitten", "reject Ablehnen", "schedule Freigeben und planen", "check"],
+    "scheduled":          ["publish Freigeben und jetzt veröffentlichen", "unpublish Zurückziehen", "schedule Freigeben und planen", "check"],
+    "published":          ["publish Freigeben und jetzt veröffentlichen", "unpublish Zurückziehen", "check"],
+    "draft":              ["publish Freigeben und jetzt veröffentlichen", "check"],
+    "changes_requested":  ["reject Ablehnen", "check"],
+    "rejected":           ["check"],
+    "taken_down":         ["check"],
+}
+# fmt: on
+
+
+def _review_buttons(html: str, article_id: int) -> list[str]:
+    """Each button posting to a decision, as "<decision> <label>" ("check" alone)."""
+    prefix = f"/de/review/{article_id}/"
+    found, action = [], None
+    for tag, attrs, text in Dom(html).elements:
+        if tag == "form":
+            action = attrs.get("action") or ""
+        elif tag == "button":
+            target = attrs.get("formaction") or action or ""
+            if target.startswith(prefix):
+                decision = target[len(prefix) :].strip("/")
+                found.append(decision if decision == "check" else f"{decision} {text.strip()}")
+    return found
+
+
+def test_the_review_buttons_are_the_decisions_the_state_allows(client, section):
+    """The review screen offers exactly the decisions editorial.actions.TRANSITIONS allows from
+    the article's state, with the claim button for who holds the claim."""
+    editor, other = UserFactory(editor=True), UserFactory(editor=True)
+    client.force_login(editor)
+    got = {}
+    for state in REVIEW_BUTTONS:
+        status, _, holder = state.partition("@")
+        a = article(published=False, section=section, body=GOOD_BODY)
+        claimed = {"me": editor, "other": other}.get(holder)
+        Article.objects.filter(pk=a.pk).update(status=status, claimed_by=claimed)
+        got[state] = _review_buttons(client.get(f"/de/review/{a.pk}/").content.decode(), a.pk)
+    assert got == REVIEW_BUTTONS
