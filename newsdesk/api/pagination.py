@@ -12,14 +12,16 @@ from rest_framework.exceptions import ValidationError
 DEFAULT_LIMIT = 20
 # A page of 100 full articles is already a few megabytes.
 MAX_LIMIT = 100
+# Past this no database takes the OFFSET (and no client pages that far).
+MAX_OFFSET = 1_000_000_000
 
 
 def _integer(request, name: str, default: int, low: int, high: int | None) -> int:
     raw = request.query_params.get(name)
     if raw is None or raw == "":
         return default
-    if not raw.isascii() or not raw.isdigit():
-        raise ValidationError({name: [f"must be a whole number, not {raw[:40]!r}"]})
+    if not raw.isascii() or not raw.isdigit() or len(raw) > 12:
+        raise ValidationError({name: [f"must be a whole number from {low}, not {raw[:40]!r}"]})
     value = int(raw)
     if value < low or (high is not None and value > high):
         bounds = f"from {low} to {high}" if high is not None else f"at least {low}"
@@ -30,7 +32,7 @@ def _integer(request, name: str, default: int, low: int, high: int | None) -> in
 def page_bounds(request) -> tuple[int, int]:
     """(limit, offset) from the query string; a ValidationError (400) for bad ones."""
     limit = _integer(request, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT)
-    offset = _integer(request, "offset", 0, 0, None)
+    offset = _integer(request, "offset", 0, 0, MAX_OFFSET)
     return limit, offset
 
 

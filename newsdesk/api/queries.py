@@ -27,8 +27,14 @@ ARTICLE_FILTERS = (
     "translation_of",
     "q",
 )
+# Ids have at most this many digits (a bigint has 19): a longer "id" is a slug or nothing.
+ID_DIGITS = 18
 # Dates outside these years are typing mistakes, and overflow in time zone arithmetic.
 FIRST_YEAR, LAST_YEAR = 1900, 2999
+
+
+def _is_id(value: str) -> bool:
+    return value.isascii() and value.isdigit() and len(value) <= ID_DIGITS
 
 
 def _bad(name: str, message: str):
@@ -88,7 +94,7 @@ def filtered_articles(params) -> QuerySet[Article]:
     after, before = _moment(params, "published_after"), _moment(params, "published_before")
     updated_since = _moment(params, "updated_since")
     translation_of = params.get("translation_of")
-    if translation_of is not None and not (translation_of.isascii() and translation_of.isdigit()):
+    if translation_of is not None and not _is_id(translation_of):
         raise _bad("translation_of", f"must be an article id, not {translation_of[:40]!r}")
 
     qs = visible_articles().prefetch_related("tags")
@@ -152,7 +158,7 @@ def sections() -> QuerySet[Section]:
 def article_by_ref(ref: str) -> tuple[Article | None, dict | None]:
     """The visible article with the id or slug `ref`, or (None, notice) for a taken-down one
     (it answers 451), or (None, None)."""
-    by = {"pk": int(ref)} if ref.isascii() and ref.isdigit() else {"slug": ref}
+    by = {"pk": int(ref)} if _is_id(ref) else {"slug": ref}
     if "slug" in by and not SLUG.fullmatch(ref):
         return None, None
     found = visible_articles().prefetch_related("tags").filter(**by).first()

@@ -68,6 +68,10 @@ class VisibilityTests:
         a = article(slug="2026")
         assert client.get(f"{LIST}2026/").json()["id"] == a.pk
 
+    @pytest.mark.parametrize("ref", ["9" * 30, "%00", "a%20b", "ä" * 200])
+    def test_junk_references_are_404_problems(self, client, ref):
+        assert_problem(client.get(f"{LIST}{ref}/"), 404)
+
     def test_cover_renditions_alt_credit_and_generated_label(self, client):
         """An article without an uploaded cover gets generated art: labelled as such."""
         a = article(slug="bild")
@@ -159,7 +163,8 @@ class FiltersTests:
         english = article(language="en", translation_of=original)
         article(language="en")
         assert ids(client.get(LIST, {"translation_of": original.pk})) == [english.pk]
-        assert_problem(client.get(LIST, {"translation_of": "eins"}), 400, "translation_of")
+        for junk in ("eins", "9" * 30):
+            assert_problem(client.get(LIST, {"translation_of": junk}), 400, "translation_of")
 
     def test_an_unknown_parameter_is_an_error_not_ignored(self, client):
         assert_problem(client.get(LIST, {"sektion": "x"}), 400, "sektion")
@@ -211,7 +216,8 @@ class PaginationTests:
 
     def test_limit_100_is_allowed_and_offset_is_checked(self, client):
         assert client.get(LIST, {"limit": 100}).status_code == 200
-        assert_problem(client.get(LIST, {"offset": "-3"}), 400, "offset")
+        for offset in ("-3", "9" * 30, "1000000001"):
+            assert_problem(client.get(LIST, {"offset": offset}), 400, "offset")
 
 
 class ConditionalRequestsTests:
