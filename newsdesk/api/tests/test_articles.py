@@ -5,7 +5,9 @@ import re
 
 import pytest
 from django.conf import settings
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from newsdesk.accounts.tests.factories import UserFactory
@@ -243,3 +245,17 @@ class ConditionalRequestsTests:
         article()
         changed = client.get(LIST, headers={"If-None-Match": etag})
         assert changed.status_code == 200 and changed["ETag"] != etag
+
+
+def test_a_list_page_costs_the_same_queries_for_2_or_8_articles(client):
+    """No query per article (tags are prefetched, author, section and cover joined)."""
+    for _ in range(2):
+        article(tags=[TagFactory()])
+    client.get(LIST)  # first request: anything cached on first use
+    with CaptureQueriesContext(connection) as two:
+        assert len(ids(client.get(LIST))) == 2
+    for _ in range(6):
+        article(tags=[TagFactory()])
+    with CaptureQueriesContext(connection) as eight:
+        assert len(ids(client.get(LIST))) == 8
+    assert len(eight.captured_queries) == len(two.captured_queries) <= 4
