@@ -4,7 +4,7 @@ trusted (a bad value is a 400 that names it), and `q` through the site's own sea
 import datetime as dt
 import re
 
-from django.db.models import Case, Exists, IntegerField, OuterRef, QuerySet, When
+from django.db.models import Case, Count, Exists, IntegerField, Max, OuterRef, Q, QuerySet, When
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from rest_framework.exceptions import ValidationError
@@ -14,6 +14,8 @@ from newsdesk.articles.queries import SLUG, for_language, public_authors, visibl
 from newsdesk.discovery.search import SearchFilters, search
 from newsdesk.discovery.search.text import primary_language
 from newsdesk.editorial.queries import takedown_notice
+from newsdesk.newsletter.models import Issue, Newsletter
+from newsdesk.newsletter.queries import active_newsletters
 
 LANGUAGE = re.compile(r"[A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8})*")
 ARTICLE_FILTERS = (
@@ -168,3 +170,17 @@ def article_by_ref(ref: str) -> tuple[Article | None, dict | None]:
         return found, None
     taken_down = Article.objects.filter(status=Article.Status.TAKEN_DOWN, **by).first()
     return None, takedown_notice(taken_down) if taken_down is not None else None
+
+
+def newsletters() -> QuerySet[Newsletter]:
+    """The newsletters one can subscribe to, with what their public archive holds."""
+    sent = Q(issues__status=Issue.Status.SENT)
+    return (
+        active_newsletters()
+        .select_related("section")
+        .annotate(
+            issues_sent=Count("issues", filter=sent),
+            last_sent_at=Max("issues__sent_at", filter=sent),
+        )
+        .order_by("name", "pk")
+    )

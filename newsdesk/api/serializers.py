@@ -183,6 +183,8 @@ class NewsletterSerializer(serializers.Serializer):
     language = serializers.CharField()
     cadence = serializers.CharField()
     section = serializers.SerializerMethodField(help_text="the section's slug, if any")
+    issues_sent = serializers.IntegerField(help_text="issues in the public archive")
+    last_sent_at = serializers.DateTimeField(allow_null=True)
     archive_url = serializers.SerializerMethodField()
 
     @extend_schema_field(serializers.CharField(allow_null=True))

@@ -29,7 +29,6 @@ from newsdesk.api.serializers import (
 )
 from newsdesk.api.throttling import add_headers
 from newsdesk.articles.queries import public_authors
-from newsdesk.newsletter.queries import active_newsletters
 
 PROBLEM = OpenApiResponse(
     response=inline_serializer(
@@ -181,7 +180,7 @@ TagList = _simple_list(
 NewsletterList = _simple_list(
     "NewsletterList",
     NewsletterSerializer,
-    lambda: active_newsletters().select_related("section").order_by("name", "pk"),
+    queries.newsletters,
     "Newsletters one can subscribe to, with their public archive.",
 )
 
