@@ -136,6 +136,20 @@ def filtered_articles(params) -> QuerySet[Article]:
     return qs.filter(pk__in=ranked).annotate(search_rank=rank).order_by("search_rank")
 
 
+def articles_changed_at(articles: QuerySet[Article]) -> dt.datetime | None:
+    """When the list `articles` last changed, for Last-Modified: its newest change, or a later
+    one of any article that left public view (unpublished, taken down: it is gone from every
+    list it was in). Every page of the list gets the same date, as a publication shifts them
+    all. Names of tags, sections and authors are not covered: the ETag is."""
+    newest = articles.order_by().aggregate(at=Max("updated_at"))["at"]
+    withdrawn = (
+        Article.objects.filter(published_at__isnull=False)
+        .exclude(status=Article.Status.PUBLISHED)
+        .aggregate(at=Max("updated_at"))["at"]
+    )
+    return max((t for t in (newest, withdrawn) if t is not None), default=None)
+
+
 def _search_ids(query: str, filters: SearchFilters) -> list[int]:
     """Every id the site's search finds for `query`, best first (it stops at its own
     MAX_RESULTS). The other filters are applied to these afterwards."""

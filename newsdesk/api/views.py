@@ -86,14 +86,13 @@ class ApiView(GenericAPIView):
             return not_modified
         return response
 
-    def respond_with_page(self, request, queryset, serializer_class):
+    def respond_with_page(self, request, queryset, serializer_class, *, last_modified=None):
         limit, offset = page_bounds(request)
         items = list(queryset[offset : offset + limit])
         total = queryset.count()
         with translation.override(settings.LANGUAGE_CODE):
             data = serializer_class(items, many=True).data
-        stamps = [item.updated_at for item in items if hasattr(item, "updated_at")]
-        self.last_modified = max(stamps, default=None)
+        self.last_modified = last_modified
         body, link = paginated(request, data, total=total, limit=limit, offset=offset)
         response = Response(body)
         if link:
@@ -113,7 +112,12 @@ class ArticleList(ApiView):
     )
     def get(self, request):
         articles = queries.filtered_articles(request.query_params)
-        return self.respond_with_page(request, articles, ArticleSerializer)
+        return self.respond_with_page(
+            request,
+            articles,
+            ArticleSerializer,
+            last_modified=queries.articles_changed_at(articles),
+        )
 
 
 class ArticleDetail(ApiView):
