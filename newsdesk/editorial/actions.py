@@ -27,7 +27,7 @@ from newsdesk.editorial.models import (
     GuidelinesAcceptance,
     GuidelinesVersion,
 )
-from newsdesk.editorial.permissions import can
+from newsdesk.editorial.permissions import PERMISSIONS
 from newsdesk.editorial.queries import (
     latest_takedown,
     repeat_infringer_limit,
@@ -35,8 +35,6 @@ from newsdesk.editorial.queries import (
 )
 
 S = Article.Status
-# The states a contributor may still edit their text in.
-EDITABLE_BY_AUTHOR = {S.DRAFT, S.CHANGES_REQUESTED, S.WITHDRAWN}
 # action: (states it may start from, state it ends in)
 TRANSITIONS: dict[str, tuple[set, str]] = {
     "submit": ({S.DRAFT, S.CHANGES_REQUESTED, S.WITHDRAWN}, S.SUBMITTED),
@@ -248,7 +246,7 @@ def unpublish_article(*, article: Article, by, note: str = "") -> Article:
 
 def _require_editor(user) -> None:
     # Takedowns are legal decisions: editors and admins only, whoever calls the action.
-    if user is None or not can(user, "take_down"):
+    if user is None or not PERMISSIONS.can(user, "take_down"):
         raise ActionRefused(_("Only editors can do this."), code="permission")
 
 

@@ -23,8 +23,6 @@ PERMISSIONS = PermissionTable(
         "edit_guidelines": {ADMIN},
     }
 )
-# editorial.actions checks "take_down" itself (a takedown is a legal decision, whoever calls it).
-can = PERMISSIONS.can
 
 S = Article.Status
 # The states an author may change their text in: before the editors have it, or back from them.

@@ -7,7 +7,7 @@ from newsdesk.core import page_cache
 from newsdesk.core.admin_bases import ReadOnlyAdmin as BaseReadOnlyAdmin
 from newsdesk.core.admin_bases import ReadOnlyInline
 from newsdesk.newsletter.models import Issue, IssueArticle, Newsletter, Subscriber, Subscription
-from newsdesk.newsletter.permissions import can
+from newsdesk.newsletter.permissions import PERMISSIONS
 
 # Paths under /newsletters/ that are not archives: a newsletter with such a slug would have none.
 RESERVED_SLUGS = {"subscribe", "confirm", "me", "u", "compose"}
@@ -47,19 +47,19 @@ class NewsletterAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
     def has_module_permission(self, request):
-        return can(request.user, "compose")
+        return PERMISSIONS.can(request.user, "compose")
 
     def has_view_permission(self, request, obj=None):
-        return can(request.user, "compose")
+        return PERMISSIONS.can(request.user, "compose")
 
     def has_add_permission(self, request):
-        return can(request.user, "manage_newsletters")
+        return PERMISSIONS.can(request.user, "manage_newsletters")
 
     def has_change_permission(self, request, obj=None):
-        return can(request.user, "manage_newsletters")
+        return PERMISSIONS.can(request.user, "manage_newsletters")
 
     def has_delete_permission(self, request, obj=None):
-        return can(request.user, "manage_newsletters")
+        return PERMISSIONS.can(request.user, "manage_newsletters")
 
     # The signup box on every page lists the newsletters: a change empties the page cache.
     def save_model(self, request, obj, form, change):
@@ -81,10 +81,10 @@ class ReadOnlyAdmin(BaseReadOnlyAdmin):
     permission = "compose"
 
     def has_module_permission(self, request):
-        return can(request.user, self.permission)
+        return PERMISSIONS.can(request.user, self.permission)
 
     def has_view_permission(self, request, obj=None):
-        return can(request.user, self.permission)
+        return PERMISSIONS.can(request.user, self.permission)
 
 
 class SubscriptionInline(ReadOnlyInline):

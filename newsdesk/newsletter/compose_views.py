@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -22,8 +22,8 @@ from newsdesk.newsletter.models import Issue
 from newsdesk.newsletter.permissions import (
     access_issue_for_editing,
     access_issue_for_sending,
+    access_issues_for_composing,
     access_newsletter_for_composing,
-    can,
 )
 
 # Per editor: a test email is for checking the look, not for mailing a list.
@@ -45,8 +45,7 @@ PREVIEW_CSP = {
 @login_required
 @require_safe
 def issues(request):
-    if not can(request.user, "compose"):
-        raise Http404
+    access_issues_for_composing(request.user)
     recent = queries.recent_issues(limit=ISSUES_SHOWN)
     return render(
         request,

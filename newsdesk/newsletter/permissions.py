@@ -13,7 +13,6 @@ from newsdesk.newsletter.models import Issue, Newsletter, Subscriber
 
 PERMISSIONS = PermissionTable(
     {
-        "subscribe": {ANONYMOUS, CONTRIBUTOR, EDITOR, ADMIN},
         "read_archive": {ANONYMOUS, CONTRIBUTOR, EDITOR, ADMIN},
         "compose": {EDITOR, ADMIN},
         "send": {EDITOR, ADMIN},
@@ -21,8 +20,6 @@ PERMISSIONS = PermissionTable(
         "browse_subscribers": {ADMIN},
     }
 )
-# The newsletter admin and the compose screens' list check rows with this.
-can = PERMISSIONS.can
 
 
 def _issue(pk) -> Issue:
@@ -30,6 +27,12 @@ def _issue(pk) -> Issue:
         return Issue.objects.select_related("newsletter").get(pk=pk)
     except (Issue.DoesNotExist, ValueError, TypeError):
         raise Http404("No such issue") from None
+
+
+def access_issues_for_composing(user) -> None:
+    """The compose screens' list of issues: editors and admins only."""
+    if not PERMISSIONS.can(user, "compose"):
+        raise Http404("No such page")
 
 
 def access_newsletter_for_composing(user, slug) -> Newsletter:

@@ -207,11 +207,8 @@ ROWS = {
     ("newsletter", "send"):                 ("editor", "POST /de/newsletters/compose/{issue}/send/", 302, 404),
     ("newsletter", "manage_newsletters"):   ("admin", "GET /admin/newsletter/newsletter/add/", 200, 403),
     ("newsletter", "browse_subscribers"):   ("admin", "GET /admin/newsletter/subscriber/", 200, 403),
-    # Not read yet: the subscribe view calls no access_* function (newsletter/views.py).
-    ("newsletter", "subscribe"):            ("anonymous", "GET /de/newsletters/subscribe/", 200, 404),
 }
 # fmt: on
-NOT_ENFORCED_YET = {("newsletter", "subscribe")}
 TABLES = {
     "accounts": account_permissions.PERMISSIONS,
     "editorial": editorial_permissions.PERMISSIONS,
@@ -241,12 +238,7 @@ def rows_world(content):
 
 @pytest.mark.parametrize(
     "row",
-    [
-        pytest.param(row, marks=pytest.mark.xfail(strict=True, reason="not read by its view"))
-        if row in NOT_ENFORCED_YET
-        else row
-        for row in ROWS
-    ],
+    list(ROWS),
     ids=lambda row: ".".join(row),
 )
 def test_each_row_is_what_enforces_its_request(client, rows_world, monkeypatch, row):
