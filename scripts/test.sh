@@ -32,6 +32,7 @@ PG_TESTS=(
   newsdesk/articles/tests/test_unavailable.py
   newsdesk/core/tests/test_endpoint_matrix.py newsdesk/core/tests/test_page_cache.py
   newsdesk/core/tests/test_settings.py newsdesk/core/tests/test_tasks.py
+  newsdesk/api/tests/test_articles.py newsdesk/api/tests/test_lists.py
 )
 if [[ "$pg_url" == postgres* ]]; then
   echo "== database-dependent tests on PostgreSQL ($pg_url)"
