@@ -27,7 +27,7 @@ from newsdesk.editorial.models import (
     GuidelinesAcceptance,
     GuidelinesVersion,
 )
-from newsdesk.editorial.permissions import PERMISSIONS
+from newsdesk.editorial.permissions import EDITABLE_BY_AUTHOR, PERMISSIONS
 from newsdesk.editorial.queries import (
     latest_takedown,
     repeat_infringer_limit,
@@ -37,7 +37,8 @@ from newsdesk.editorial.queries import (
 S = Article.Status
 # action: (states it may start from, state it ends in)
 TRANSITIONS: dict[str, tuple[set, str]] = {
-    "submit": ({S.DRAFT, S.CHANGES_REQUESTED, S.WITHDRAWN}, S.SUBMITTED),
+    # From wherever the author may still change the text.
+    "submit": (set(EDITABLE_BY_AUTHOR), S.SUBMITTED),
     "claim": ({S.SUBMITTED, S.IN_REVIEW}, S.IN_REVIEW),
     "release": ({S.IN_REVIEW}, S.SUBMITTED),
     "request_changes": ({S.SUBMITTED, S.IN_REVIEW, S.APPROVED}, S.CHANGES_REQUESTED),

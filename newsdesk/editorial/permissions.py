@@ -80,6 +80,7 @@ def access_article_for_editing(user, article_id) -> Article | None:
 
 
 def access_queue_for_review(user) -> None:
+    """The review queue: editors and admins only; everyone else gets "not found"."""
     if not PERMISSIONS.can(user, "review"):
         raise Http404("No such page")
 
@@ -103,5 +104,6 @@ def access_article_for_deciding(user, article_id, decision: str) -> Article:
 
 
 def access_audit_log_for_reading(user) -> None:
+    """The audit log of every decision: editors and admins only."""
     if not PERMISSIONS.can(user, "read_audit_log"):
         raise Http404("No such page")

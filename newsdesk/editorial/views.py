@@ -42,6 +42,12 @@ AUTOSAVE_RATE = "60/m"
 SUBMIT_RATE = "10/m"
 # Per user: a writer tries a few covers per article; each upload is decoded and re-encoded.
 UPLOAD_RATE = "20/h"
+# Editors may change these, with the Save button only: autosave would change a public page (or
+# one that goes public by itself at its time) at every pause in typing.
+AUTOSAVE_REFUSED = {
+    Article.Status.PUBLISHED: gettext_lazy("Published: save with the button."),
+    Article.Status.SCHEDULED: gettext_lazy("Scheduled: save with the button."),
+}
 
 
 @require_safe
@@ -216,10 +222,8 @@ def autosave(request, article_id=None):
         article = access_article_for_editing(request.user, article_id)
     except ActionRefused as exc:
         return JsonResponse({"saved": False, "reason": exc.messages[0]})
-    if article is not None and article.status == Article.Status.PUBLISHED:
-        # The public page would change at every pause in typing: published text changes
-        # when its editor presses Save.
-        return JsonResponse({"saved": False, "reason": _("Published: save with the button.")})
+    if article is not None and article.status in AUTOSAVE_REFUSED:
+        return JsonResponse({"saved": False, "reason": str(AUTOSAVE_REFUSED[article.status])})
     form = ArticleForm(request.POST)
     if not form.is_valid():
         return JsonResponse({"saved": False, "errors": form.errors.get_json_data()}, status=200)

@@ -596,6 +596,7 @@ def suppress_address(*, subscriber: Subscriber, reason: str) -> bool:
     return bool(changed)
 
 
+@transaction.atomic
 def record_bounce(*, delivery: Delivery, note: str, hard: bool) -> None:
     """A delivery status notification about one of our deliveries: a hard bounce suppresses
     the address and fails the delivery, a soft one is only noted on it."""

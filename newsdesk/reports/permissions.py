@@ -35,6 +35,7 @@ def _get(case_number) -> Report:
 
 
 def access_queue_for_triage(user) -> None:
+    """The reports queue: editors and admins only; everyone else gets "not found"."""
     if not PERMISSIONS.can(user, "triage"):
         raise Http404("No such page")
 
