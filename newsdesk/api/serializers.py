@@ -1,21 +1,17 @@
 """What the API shows of each thing: public fields only, URLs absolute."""
 
-from django.conf import settings
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from newsdesk.articles.alternates import absolute_url
 from newsdesk.articles.images import picture_context
 from newsdesk.articles.queries import translations_of
 from newsdesk.articles.reading_time import reading_time_label
 
 
-def absolute(url: str) -> str:
-    return url if url.startswith(("http://", "https://")) else f"{settings.SITE_URL}{url}"
-
-
 def api_url(name: str, **kwargs) -> str:
-    return absolute(reverse(f"api:{name}", kwargs=kwargs))
+    return absolute_url(reverse(f"api:{name}", kwargs=kwargs))
 
 
 class SectionSerializer(serializers.Serializer):
@@ -26,7 +22,7 @@ class SectionSerializer(serializers.Serializer):
     url = serializers.SerializerMethodField()
 
     def get_url(self, section) -> str:
-        return absolute(section.get_absolute_url())
+        return absolute_url(section.get_absolute_url())
 
 
 class TagSerializer(serializers.Serializer):
@@ -36,7 +32,7 @@ class TagSerializer(serializers.Serializer):
     url = serializers.SerializerMethodField()
 
     def get_url(self, tag) -> str:
-        return absolute(tag.get_absolute_url())
+        return absolute_url(tag.get_absolute_url())
 
 
 class AuthorSerializer(serializers.Serializer):
@@ -47,7 +43,7 @@ class AuthorSerializer(serializers.Serializer):
     url = serializers.SerializerMethodField()
 
     def get_url(self, author) -> str:
-        return absolute(reverse("articles:author", kwargs={"slug": author.slug}))
+        return absolute_url(reverse("articles:author", kwargs={"slug": author.slug}))
 
 
 class BylineSerializer(AuthorSerializer):
@@ -87,7 +83,7 @@ def cover_data(image) -> dict | None:
     if picture is None:
         return None
     return {
-        "url": absolute(image.file.url),
+        "url": absolute_url(image.file.url),
         "width": image.width,
         "height": image.height,
         "alt": image.alt,
@@ -98,7 +94,7 @@ def cover_data(image) -> dict | None:
                 "format": r["format"],
                 "width": r["width"],
                 "height": r["height"],
-                "url": absolute(image.url_for(r["name"])),
+                "url": absolute_url(image.url_for(r["name"])),
             }
             for r in sorted(image.renditions or [], key=lambda r: (r["format"], r["width"]))
         ],
@@ -123,14 +119,18 @@ class ArticleSerializer(serializers.Serializer):
     reading_time = serializers.SerializerMethodField()
     word_count = serializers.IntegerField()
     machine_translated = serializers.BooleanField()
-    translation_of = serializers.IntegerField(source="translation_of_id", allow_null=True)
+    translation_of = serializers.IntegerField(
+        source="public_original_id",
+        allow_null=True,
+        help_text="id of the original, if this is a translation and the original is published",
+    )
     author = BylineSerializer()
     section = SectionSerializer()
     tags = TagSerializer(many=True)
     cover = serializers.SerializerMethodField()
 
     def get_url(self, article) -> str:
-        return absolute(article.get_absolute_url())
+        return absolute_url(article.get_absolute_url())
 
     def get_api_url(self, article) -> str:
         return api_url("article", ref=article.pk)
@@ -168,7 +168,7 @@ class ArticleDetailSerializer(ArticleSerializer):
                 "id": other.pk,
                 "language": other.language,
                 "slug": other.slug,
-                "url": absolute(other.get_absolute_url()),
+                "url": absolute_url(other.get_absolute_url()),
                 "api_url": api_url("article", ref=other.pk),
             }
             for other in translations_of(article)
@@ -192,4 +192,4 @@ class NewsletterSerializer(serializers.Serializer):
         return newsletter.section.slug if newsletter.section_id else None
 
     def get_archive_url(self, newsletter) -> str:
-        return absolute(reverse("newsletter:archive", kwargs={"slug": newsletter.slug}))
+        return absolute_url(reverse("newsletter:archive", kwargs={"slug": newsletter.slug}))

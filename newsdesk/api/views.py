@@ -55,25 +55,51 @@ ARTICLE_PARAMETERS = [
     OpenApiParameter("published_before", str, description="ISO 8601 date or date-time, exclusive"),
     OpenApiParameter("updated_since", str, description="ISO 8601 date or date-time, inclusive"),
     OpenApiParameter("translation_of", int, description="id of the original article"),
-    OpenApiParameter("q", str, description="the site's full-text search; best match first"),
+    OpenApiParameter(
+        "q",
+        str,
+        description="the site's full-text search; best match first. Not with tag,"
+        " updated_since or translation_of (400). Up to the search's result limit:"
+        " `meta.search.capped` says when more match",
+    ),
 ]
 
 
-def _page_of(serializer_class):
+SEARCH_META = inline_serializer(
+    "SearchMeta",
+    {
+        "capped": serializers.BooleanField(
+            help_text="The search stopped at its result limit: more articles match `q` than"
+            " the list holds (and than `meta.pagination.total` counts). Narrow the search."
+        )
+    },
+    required=False,
+    help_text="Only with `q`.",
+)
+
+
+def _page_of(serializer_class, **meta):
     return inline_serializer(
         f"{serializer_class.__name__.removesuffix('Serializer')}Page",
         {
             "data": serializer_class(many=True),
             "meta": inline_serializer(
                 f"{serializer_class.__name__.removesuffix('Serializer')}PageMeta",
-                {"pagination": serializers.DictField()},
+                {"pagination": serializers.DictField(), **meta},
             ),
         },
     )
 
 
 class ApiView(GenericAPIView):
-    """Validators on every 200 and the rate-limit headers on every answer."""
+    """Validators on every 200 and the rate-limit headers on every answer; a query parameter
+    given twice is a 400 (which one would count?)."""
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        for name, values in sorted(request.query_params.lists()):
+            if len(values) > 1:
+                raise serializers.ValidationError({name: ["may be given only once"]})
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
@@ -86,7 +112,9 @@ class ApiView(GenericAPIView):
             return not_modified
         return response
 
-    def respond_with_page(self, request, queryset, serializer_class, *, last_modified=None):
+    def respond_with_page(
+        self, request, queryset, serializer_class, *, last_modified=None, meta=None
+    ):
         limit, offset = page_bounds(request)
         items = list(queryset[offset : offset + limit])
         total = queryset.count()
@@ -94,6 +122,7 @@ class ApiView(GenericAPIView):
             data = serializer_class(items, many=True).data
         self.last_modified = last_modified
         body, link = paginated(request, data, total=total, limit=limit, offset=offset)
+        body["meta"].update(meta or {})
         response = Response(body)
         if link:
             response["Link"] = link
@@ -108,15 +137,21 @@ class ArticleList(ApiView):
     @extend_schema(
         operation_id="articles_list",
         parameters=ARTICLE_PARAMETERS + PAGE_PARAMETERS,
-        responses={200: _page_of(ArticleSerializer), 400: PROBLEM, 429: PROBLEM},
+        responses={
+            200: _page_of(ArticleSerializer, search=SEARCH_META),
+            400: PROBLEM,
+            429: PROBLEM,
+        },
     )
     def get(self, request):
-        articles = queries.filtered_articles(request.query_params)
+        selection = queries.filtered_articles(request.query_params)
+        capped = selection.search_capped
         return self.respond_with_page(
             request,
-            articles,
+            selection.articles,
             ArticleSerializer,
-            last_modified=queries.articles_changed_at(articles),
+            last_modified=queries.articles_changed_at(selection.articles),
+            meta={"search": {"capped": capped}} if capped is not None else None,
         )
 
 

@@ -10,12 +10,14 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+import newsdesk.discovery.search as site_search
 from newsdesk.accounts.tests.factories import UserFactory
 from newsdesk.articles.models import Article
 from newsdesk.articles.reading_time import reading_time_label
 from newsdesk.articles.tests.factories import SectionFactory, TagFactory, article
-from newsdesk.editorial.actions import take_down_article
+from newsdesk.editorial.actions import take_down_article, unpublish_article
 from newsdesk.editorial.grounds import Ground
+from newsdesk.editorial.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
 
@@ -98,6 +100,22 @@ class VisibilityTests:
         assert [t["id"] for t in back["translations"]] == [original.pk]
         assert hidden.pk not in [t["id"] for t in back["translations"]]
 
+    def test_an_unpublished_original_is_not_named_by_its_translation(self, client):
+        original = article(slug="original", language="de")
+        english = article(slug="english", language="en", translation_of=original)
+        unpublish_article(article=original, by=UserFactory(editor=True))
+        assert client.get(f"{LIST}{english.pk}/").json()["translation_of"] is None
+        [listed] = client.get(LIST).json()["data"]
+        assert listed["id"] == english.pk and listed["translation_of"] is None
+
+    def test_urls_are_absolute_also_for_a_protocol_relative_media_url(self, client, settings):
+        """The project's absolute_url: a media host of its own stays, SITE_URL is not put
+        in front of it."""
+        settings.MEDIA_URL = "//media.example.org/"
+        a = article(slug="cdn")
+        cover = client.get(f"{LIST}{a.pk}/").json()["cover"]
+        assert cover["url"].startswith("http://media.example.org/"), cover["url"]
+
 
 class TakedownTests:
     def test_a_taken_down_article_answers_451_by_id_and_slug(self, client):
@@ -140,6 +158,11 @@ class FiltersTests:
         draft = article(published=False)
         assert_problem(client.get(LIST, {"author": draft.author.slug}), 400, "author")
 
+    def test_tag_of_only_drafts_is_unknown(self, client):
+        """As for an unknown tag: a draft's new tag is not revealed by a different answer."""
+        article(published=False, tags=[TagFactory(slug="geheim")])
+        assert_problem(client.get(LIST, {"tag": "geheim"}), 400, "no tag 'geheim'")
+
     def test_published_after_inclusive_and_before_exclusive(self, client):
         day = dt.datetime(2026, 5, 1, 12, tzinfo=dt.UTC)
         early = article(published_at=day - dt.timedelta(days=1))
@@ -171,6 +194,13 @@ class FiltersTests:
     def test_an_unknown_parameter_is_an_error_not_ignored(self, client):
         assert_problem(client.get(LIST, {"sektion": "x"}), 400, "sektion")
 
+    @pytest.mark.parametrize("name", ["tag", "section", "limit", "offset", "q"])
+    def test_a_repeated_parameter_is_an_error_not_the_last_value(self, client, name):
+        TagFactory(slug="a"), SectionFactory(slug="a")
+        article(tags=[TagFactory(slug="b")], section=SectionFactory(slug="b"))
+        values = {"limit": ["1", "100"], "offset": ["0", "1"]}.get(name, ["a", "b"])
+        assert_problem(client.get(LIST, {name: values}), 400, f"{name}: may be given only once")
+
 
 @pytest.mark.django_db(transaction=True)
 class SearchTests:
@@ -189,6 +219,31 @@ class SearchTests:
         assert ids(client.get(LIST, {"q": "Stadtrat", "section": "sport"})) == []
         assert ids(client.get(LIST, {"q": "Stadtrat", "lang": "en"})) == []
         assert client.get(LIST, {"q": "Stadtrat"}).json()["meta"]["pagination"]["total"] == 1
+        assert client.get(LIST, {"q": "Stadtrat"}).json()["meta"]["search"] == {"capped": False}
+        assert "search" not in client.get(LIST).json()["meta"]
+
+    @pytest.mark.parametrize(
+        "name, value",
+        [("tag", "wahl"), ("updated_since", "2026-01-01"), ("translation_of", "1")],
+    )
+    def test_q_refuses_the_filters_the_search_cannot_apply(self, client, name, value):
+        """Applied to the search's cut list they would miss results and miscount the total."""
+        TagFactory(slug="wahl")
+        body = assert_problem(client.get(LIST, {"q": "Stadtrat", name: value}), 400, name)
+        assert "cannot be combined with q" in body["detail"]
+
+    def test_a_search_that_hits_its_limit_says_so(self, client, monkeypatch):
+        """The search's limit made small (the real one is MAX_RESULTS articles)."""
+        monkeypatch.setattr(site_search, "MAX_RESULTS", 2)
+        monkeypatch.setattr(site_search, "PAGE_SIZE", 1)
+        for _ in range(3):
+            article(title="Der Stadtrat tagt", body="Der Stadtrat beschließt.")
+        site_search.rebuild()  # no entries left by earlier tests (the index is no model)
+        meta = client.get(LIST, {"q": "Stadtrat"}).json()["meta"]
+        assert meta["search"] == {"capped": True} and meta["pagination"]["total"] == 2
+        monkeypatch.setattr(site_search, "MAX_RESULTS", 3)
+        meta = client.get(LIST, {"q": "Stadtrat"}).json()["meta"]
+        assert meta["search"] == {"capped": False} and meta["pagination"]["total"] == 3
 
 
 class PaginationTests:
@@ -265,6 +320,20 @@ class ConditionalRequestsTests:
         take_down_article(article=old[1], editor=UserFactory(editor=True), ground=Ground.SPAM)
         after = client.get(LIST, headers={"If-Modified-Since": modified})
         assert after.status_code == 200 and old[1].pk not in ids(after)
+
+    def test_edits_of_articles_out_of_public_view_do_not_change_the_lists_date(self, client):
+        """An autosave of an unpublished article is private: it neither shows in the list's
+        date nor makes every client download the list again."""
+        article(published_at=NOW - dt.timedelta(days=2))
+        hidden = article(published_at=NOW - dt.timedelta(days=1))
+        unpublish_article(article=hidden, by=UserFactory(editor=True))
+        Article.objects.update(updated_at=NOW - dt.timedelta(days=5))
+        AuditEntry.objects.update(created_at=NOW - dt.timedelta(days=4))
+        first = client.get(LIST)
+        modified = first["Last-Modified"]
+        Article.objects.filter(pk=hidden.pk).update(updated_at=timezone.now())
+        again = client.get(LIST, headers={"If-Modified-Since": modified})
+        assert again.status_code == 304 and again["Last-Modified"] == modified
 
 
 def test_a_list_page_costs_the_same_queries_for_2_or_8_articles(client):
