@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from django.db.models import (
     Case,
     Count,
-    Exists,
     IntegerField,
     Max,
     OuterRef,
@@ -22,8 +21,14 @@ from django.utils.dateparse import parse_date, parse_datetime
 from rest_framework.exceptions import ValidationError
 
 import newsdesk.discovery.search as site_search
-from newsdesk.articles.models import Article, Section, Tag
-from newsdesk.articles.queries import SLUG, for_language, public_authors, visible_articles
+from newsdesk.articles.models import Article, Section
+from newsdesk.articles.queries import (
+    SLUG,
+    for_language,
+    public_authors,
+    visible_articles,
+    visible_tags,
+)
 from newsdesk.discovery.search import SearchFilters, search
 from newsdesk.discovery.search.text import primary_language
 from newsdesk.editorial.actions import TRANSITIONS
@@ -214,11 +219,6 @@ def _search_ids(query: str, filters: SearchFilters) -> tuple[list[int], bool]:
         if not found.has_next:
             return ids, found.more or found.total > found.num_pages * site_search.PAGE_SIZE
         page += 1
-
-
-def visible_tags() -> QuerySet[Tag]:
-    """Tags of at least one visible article: a draft's new tag is nobody's business yet."""
-    return Tag.objects.filter(Exists(visible_articles().filter(tags=OuterRef("pk"))))
 
 
 def sections() -> QuerySet[Section]:

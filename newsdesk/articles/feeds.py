@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from newsdesk.articles import markdown, queries
 from newsdesk.articles.alternates import absolute_url
 from newsdesk.articles.cache_tags import tags_for_articles
-from newsdesk.articles.models import Article, Section, Tag
+from newsdesk.articles.models import Article, Section
 from newsdesk.core.page_cache import cache_page_with
 
 # Items per feed: a reader polling daily misses nothing; the XML stays small.
@@ -129,7 +129,7 @@ def section_source(request, slug) -> FeedSource:
 
 
 def tag_source(request, slug) -> FeedSource:
-    tag = get_object_or_404(Tag, slug=slug)
+    tag = queries.tag_for_reading(slug)
     return _list_source(
         request,
         name=tag.name,

@@ -60,6 +60,19 @@ def articles_in_section(section: Section) -> QuerySet[Article]:
     return visible_articles().filter(section=section).order_by("-published_at")
 
 
+def visible_tags() -> QuerySet[Tag]:
+    """Tags of at least one visible article: a draft's new tag is nobody's business yet."""
+    return Tag.objects.filter(Exists(visible_articles().filter(tags=OuterRef("pk"))))
+
+
+def tag_for_reading(slug) -> Tag:
+    """The tag page's (and feed's) tag; 404 alike for an unknown tag and one only drafts have."""
+    try:
+        return visible_tags().get(slug=slug)
+    except Tag.DoesNotExist:
+        raise Http404("No such tag") from None
+
+
 def articles_with_tag(tag: Tag) -> QuerySet[Article]:
     return visible_articles().filter(tags=tag).order_by("-published_at")
 

@@ -6,7 +6,7 @@ from django.views.decorators.http import require_safe
 
 from newsdesk.articles import queries
 from newsdesk.articles.cache_tags import article_tag, tags_for_articles
-from newsdesk.articles.models import Section, Tag
+from newsdesk.articles.models import Section
 from newsdesk.articles.reading_time import reading_time_label
 from newsdesk.core.page_cache import cache_page_with
 from newsdesk.core.pagination import paginate
@@ -61,7 +61,7 @@ def section(request, slug):
 
 @require_safe
 def tag(request, slug):
-    tag = get_object_or_404(Tag, slug=slug)
+    tag = queries.tag_for_reading(slug)
     return _list_page(
         request,
         queryset=queries.articles_with_tag(tag),

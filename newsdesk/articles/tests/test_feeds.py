@@ -143,7 +143,8 @@ class FeedContentTests:
 def test_list_pages_announce_their_feeds(client):
     """Home, section, tag and author pages carry autodiscovery links to their own feeds."""
     section, tag, author = SectionFactory(), TagFactory(), UserFactory()
-    article(author=author, slug="announced")  # an author's page exists once they are published
+    # An author's and a tag's page exist once one of their articles is published.
+    article(author=author, tags=[tag], slug="announced")
     pages = {
         "/de/": ["/de/feed.rss", "/de/feed.atom", "/feed.rss", "/feed.atom"],
         f"/de/sections/{section.slug}/": [f"/de/sections/{section.slug}/feed.rss"],

@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from newsdesk.accounts.tests.factories import UserFactory
 from newsdesk.articles.tests.factories import SectionFactory, TagFactory, article
 from newsdesk.core.tests.dom import Dom
-from newsdesk.editorial.actions import unpublish_article
+from newsdesk.editorial.actions import publish_article, unpublish_article
 
 pytestmark = pytest.mark.django_db
 
@@ -66,6 +66,20 @@ def test_drafts_and_unpublished_articles_are_not_public(client):
     unpublish_article(article=gone, by=gone.author)
     assert client.get(gone.get_absolute_url()).status_code == 404
     assert gone.title not in client.get("/de/").content.decode()
+
+
+def test_a_tag_only_drafts_have_is_not_public(client):
+    """Its page and feed answer like an unknown tag's, and show nothing of its name."""
+    secret = TagFactory(name="Geheime Fusion", slug="geheime-fusion")
+    draft = article(published=False, tags=[secret], slug="fusion-draft")
+    for path in ("/de/tags/geheime-fusion/", "/de/tags/geheime-fusion/feed.rss"):
+        response = client.get(path)
+        assert response.status_code == 404
+        assert "Geheime Fusion" not in response.content.decode()
+    assert client.get("/de/tags/no-such-tag/").status_code == 404
+    publish_article(article=draft, by=draft.author)
+    assert client.get("/de/tags/geheime-fusion/").status_code == 200
+    assert client.get("/de/tags/geheime-fusion/feed.rss").status_code == 200
 
 
 def test_related_articles_share_section_or_tags(client):
