@@ -147,7 +147,7 @@ def lookups(pks: list[int]) -> tuple[list[float], float, list[float], float, dic
 def submission_checks() -> list[float]:
     """Every automated check for one new submission (editorial.checks.run_checks), including
     the near-duplicate lookup over the whole index; the language model is loaded beforehand."""
-    from newsdesk.editorial import checks
+    from newsdesk.editorial import checks  # after django.setup() in this process
 
     texts = [GENERATOR.text(ARTICLES + 20_000_000 + k) for k in range(LOOKUPS)]
     title = "Der Stadtrat beschließt den Haushalt für das kommende Jahr"

@@ -81,11 +81,17 @@ def make_content() -> int:
     from django.utils import timezone
     from synthetic_texts import TextGenerator
 
-    from newsdesk.accounts.models import User
-    from newsdesk.articles.actions import save_article
-    from newsdesk.articles.models import Section
-    from newsdesk.editorial.actions import publish_article
-    from newsdesk.newsletter.models import Issue, IssueArticle, Newsletter, Subscriber, Subscription
+    from newsdesk.accounts.models import User  # after django.setup() in this process
+    from newsdesk.articles.actions import save_article  # after django.setup() in this process
+    from newsdesk.articles.models import Section  # after django.setup() in this process
+    from newsdesk.editorial.actions import publish_article  # after django.setup() in this process
+    from newsdesk.newsletter.models import (  # after django.setup()
+        Issue,
+        IssueArticle,
+        Newsletter,
+        Subscriber,
+        Subscription,
+    )
 
     call_command("migrate", "--noinput", verbosity=0)
     texts = TextGenerator()
@@ -213,7 +219,7 @@ def run_workers(issue_id: int, port: int, database_url: str | None) -> tuple[flo
 
 
 def check_exactly_once(issue_id: int, delivered: int) -> None:
-    from newsdesk.newsletter.models import Delivery, Issue
+    from newsdesk.newsletter.models import Delivery, Issue  # after django.setup() in this process
 
     issue = Issue.objects.get(pk=issue_id)
     statuses = set(Delivery.objects.filter(issue=issue).values_list("status", flat=True))
@@ -226,8 +232,8 @@ def check_exactly_once(issue_id: int, delivered: int) -> None:
 
 
 def message_size(issue_id: int) -> int:
-    from newsdesk.newsletter.mime import IssueMessage, Recipient
-    from newsdesk.newsletter.models import Delivery, Issue
+    from newsdesk.newsletter.mime import IssueMessage, Recipient  # after django.setup()
+    from newsdesk.newsletter.models import Delivery, Issue  # after django.setup() in this process
 
     delivery = Delivery.objects.select_related("subscriber").filter(issue_id=issue_id).first()
     message = IssueMessage(Issue.objects.select_related("newsletter").get(pk=issue_id))

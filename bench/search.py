@@ -144,8 +144,8 @@ def child(backend: str) -> None:
     from django.core.management import call_command
     from django.db import connection, connections
 
-    from newsdesk.articles.models import Article
-    from newsdesk.discovery import search
+    from newsdesk.articles.models import Article  # after django.setup() in this process
+    from newsdesk.discovery import search  # after django.setup() in this process
 
     call_command("migrate", "--noinput", verbosity=0)
     corpus = Corpus()
@@ -298,8 +298,8 @@ def insert_articles(corpus: Corpus) -> None:
     from django.db import transaction
     from django.utils import timezone
 
-    from newsdesk.accounts.models import User
-    from newsdesk.articles.models import Article, Section
+    from newsdesk.accounts.models import User  # after django.setup() in this process
+    from newsdesk.articles.models import Article, Section  # after django.setup() in this process
 
     sections = [
         Section.objects.create(name=f"Ressort {k}", name_en=f"Section {k}", slug=f"section-{k}")
@@ -343,7 +343,7 @@ def build_in_processes(processes: int) -> None:
 
     from django.db import connections
 
-    from newsdesk.articles.queries import visible_articles
+    from newsdesk.articles.queries import visible_articles  # after django.setup() in this process
 
     ids = list(visible_articles().order_by("pk").values_list("pk", flat=True))
     connections.close_all()  # the children must not share this process's connection
@@ -356,8 +356,8 @@ def build_in_processes(processes: int) -> None:
 def _build_share(ids: list[int]) -> None:
     from django.db import connections
 
-    from newsdesk.discovery.search import postgresql
-    from newsdesk.discovery.search.documents import document_batches
+    from newsdesk.discovery.search import postgresql  # after django.setup() in this process
+    from newsdesk.discovery.search.documents import document_batches  # after django.setup()
 
     for documents in document_batches(BATCH, ids):
         postgresql.write(documents)
