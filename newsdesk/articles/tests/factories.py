@@ -2,7 +2,9 @@ import factory
 from django.utils import timezone
 
 from newsdesk.accounts.tests.factories import UserFactory
+from newsdesk.articles.actions import save_article
 from newsdesk.articles.models import Article, Section, Tag
+from newsdesk.editorial.actions import publish_article
 
 
 class SectionFactory(factory.django.DjangoModelFactory):
@@ -26,9 +28,6 @@ class TagFactory(factory.django.DjangoModelFactory):
 
 def article(*, published: bool = True, tags=(), **fields) -> Article:
     """An article made through the real write path (rendering, revision, cover art)."""
-    from newsdesk.articles.actions import save_article
-    from newsdesk.editorial.actions import publish_article
-
     author = fields.pop("author", None) or UserFactory()
     section = fields.pop("section", None) or SectionFactory()
     published_at = fields.pop("published_at", None) or timezone.now()

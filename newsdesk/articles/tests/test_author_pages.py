@@ -5,6 +5,7 @@ import pytest
 
 from newsdesk.accounts.tests.factories import UserFactory
 from newsdesk.articles.tests.factories import article
+from newsdesk.core.tests.test_page_cache import wsgi_get
 from newsdesk.editorial.actions import unpublish_article
 
 pytestmark = pytest.mark.django_db
@@ -42,8 +43,6 @@ class AuthorPageTests:
     def test_the_page_goes_with_the_last_published_article(self):
         """Unpublishing an author's only article removes their page and feeds, through the page
         cache too."""
-        from newsdesk.core.tests.test_page_cache import wsgi_get
-
         author = UserFactory(display_name="Bald Still")
         story = article(author=author, slug="einziger")
         for url in author_urls(author):

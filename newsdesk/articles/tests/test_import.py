@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from PIL import Image as PILImage
 
+from newsdesk.articles import images
 from newsdesk.articles.models import Article
 
 pytestmark = pytest.mark.django_db
@@ -173,8 +174,6 @@ def test_invalid_cover_images_get_a_clear_error(tmp_path, data, problem):
 
 
 def test_oversized_cover_is_refused(tmp_path, monkeypatch):
-    from newsdesk.articles import images
-
     monkeypatch.setattr(images, "MAX_UPLOAD_BYTES", 1000)
     buffer = io.BytesIO()
     PILImage.new("RGB", (800, 500), "#336699").save(buffer, "PNG")

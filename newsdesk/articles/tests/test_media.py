@@ -14,9 +14,10 @@ from PIL import Image as PILImage
 
 from newsdesk.accounts.tests.factories import UserFactory
 from newsdesk.articles.actions import save_article
-from newsdesk.articles.images import make_renditions, save_uploaded_image
+from newsdesk.articles.images import files_removed_on_failure, make_renditions, save_uploaded_image
 from newsdesk.articles.importing import ImportError_
 from newsdesk.articles.models import Article, Image
+from newsdesk.articles.storage import check_private_media_root
 from newsdesk.articles.tests.factories import SectionFactory, article
 from newsdesk.editorial import actions, views
 from newsdesk.editorial.grounds import Ground
@@ -219,8 +220,6 @@ class OrphanTests:
         image row committed must not delete the file that row points at."""
         from django.db import transaction
 
-        from newsdesk.articles.images import files_removed_on_failure
-
         def fails_after_commit():
             raise RuntimeError("callback failed")
 
@@ -232,8 +231,6 @@ class OrphanTests:
 
     def test_an_error_before_commit_deletes_the_files(self):
         """The same block failing before its commit leaves neither row nor file."""
-        from newsdesk.articles.images import files_removed_on_failure
-
         with pytest.raises(RuntimeError), files_removed_on_failure():
             save_uploaded_image(data=jpeg(), alt="Das Rathaus", credit="")
             raise RuntimeError("refused")
@@ -275,8 +272,6 @@ class MediaServingTests:
 class PrivateMediaRootCheckTests:
     def test_private_media_inside_public_media_is_refused(self, settings):
         """`newsdesk check` fails when private covers would be under the served media tree."""
-        from newsdesk.articles.storage import check_private_media_root
-
         assert check_private_media_root() == []
         settings.PRIVATE_MEDIA_ROOT = Path(settings.MEDIA_ROOT) / "private"
         assert [e.id for e in check_private_media_root()] == ["newsdesk.E001"]

@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from newsdesk.accounts.tests.factories import UserFactory
+from newsdesk.articles.sitemaps import ArticleSitemap
 from newsdesk.articles.tests.factories import SectionFactory, TagFactory, article
 from newsdesk.core.tests.test_page_cache import wsgi_get
 from newsdesk.editorial.actions import take_down_article, unpublish_article
@@ -76,8 +77,6 @@ class SitemapTests:
         }
 
     def test_a_long_articles_part_is_paged_in_the_index(self, client, monkeypatch):
-        from newsdesk.articles.sitemaps import ArticleSitemap
-
         monkeypatch.setattr(ArticleSitemap, "limit", 2)
         for i in range(3):
             article(slug=f"p{i}")

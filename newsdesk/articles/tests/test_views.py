@@ -6,6 +6,7 @@ from django.test.utils import CaptureQueriesContext
 
 from newsdesk.accounts.tests.factories import UserFactory
 from newsdesk.articles.tests.factories import SectionFactory, TagFactory, article
+from newsdesk.core import page_cache
 from newsdesk.core.tests.dom import Dom
 from newsdesk.editorial.actions import publish_article, unpublish_article
 
@@ -115,8 +116,6 @@ def test_list_pages_use_a_fixed_number_of_queries(client, path):
     few = count()
     for i in range(3, 15):
         article(section=section, tags=[tag], author=author, slug=f"x{i}")
-    from newsdesk.core import page_cache
-
     page_cache.clear()
     assert count() == few
     assert few <= 6
@@ -146,8 +145,6 @@ def test_article_page_queries_do_not_grow_with_related_articles(client):
     main = article(section=section, tags=[tag], slug="main")
 
     def count():
-        from newsdesk.core import page_cache
-
         page_cache.clear()
         with CaptureQueriesContext(connection) as ctx:
             assert client.get(main.get_absolute_url()).status_code == 200

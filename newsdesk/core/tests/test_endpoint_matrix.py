@@ -17,6 +17,7 @@ from newsdesk.newsletter.tests.factories import IssueFactory, NewsletterFactory
 from newsdesk.reports import actions as report_actions
 from newsdesk.reports import attachments as report_attachments
 from newsdesk.reports import permissions as report_permissions
+from newsdesk.reports.models import Report
 
 pytestmark = pytest.mark.django_db
 
@@ -141,8 +142,6 @@ REPORT_ACTIONS = {
 @pytest.mark.parametrize("role_index", range(4))
 @pytest.mark.parametrize("path", list(REPORT_ACTIONS))
 def test_every_report_action_by_every_role(client, content, role_index, path):
-    from newsdesk.reports.models import Report
-
     role = ROLES[role_index]
     if role != "anonymous":
         client.force_login(user_for_role(role))
@@ -157,8 +156,6 @@ def test_every_report_action_by_every_role(client, content, role_index, path):
 
 @pytest.mark.parametrize("role_index", range(4))
 def test_anyone_can_file_a_report(client, content, role_index):
-    from newsdesk.reports.models import Report
-
     role = ROLES[role_index]
     if role != "anonymous":
         client.force_login(user_for_role(role))

@@ -8,10 +8,14 @@ from wsgiref.util import setup_testing_defaults
 import pytest
 
 from newsdesk.accounts.actions import update_profile
+from newsdesk.accounts.tests.factories import UserFactory
+from newsdesk.articles import views
 from newsdesk.articles.actions import save_article
-from newsdesk.articles.tests.factories import article
+from newsdesk.articles.tests.factories import SectionFactory, TagFactory, article
 from newsdesk.core import page_cache
-from newsdesk.editorial.actions import unpublish_article
+from newsdesk.core.tests.test_page_cache_stores import REDIS_URL, redis_store
+from newsdesk.editorial.actions import take_down_article, unpublish_article
+from newsdesk.newsletter.tests.factories import NewsletterFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -19,7 +23,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def wsgi_get(path, *, cookie="", method="GET", query="", host="127.0.0.1", extra=None, app=None):
     """One request through the real WSGI application (newsdesk/wsgi.py unless ``app``)."""
     if app is None:
-        from newsdesk.wsgi import application as app
+        from newsdesk.wsgi import application as app  # builds the app from settings when imported
 
     path, _, inline_query = path.partition("?")
     environ = {
@@ -99,8 +103,6 @@ def test_visitors_with_a_session_bypass_the_cache():
 
 def test_pages_with_personal_content_are_never_stored(client):
     """A logged-in editor's page (with a CSRF token in it) is not stored for anyone."""
-    from newsdesk.accounts.tests.factories import UserFactory
-
     a = article(slug="logged-in")
     client.force_login(UserFactory())
     response = client.get(a.get_absolute_url(), HTTP_HOST="127.0.0.1")
@@ -118,8 +120,6 @@ def test_unknown_query_strings_are_not_stored():
 
 
 def test_renaming_a_section_or_tag_refreshes_the_pages():
-    from newsdesk.articles.tests.factories import TagFactory
-
     tag = TagFactory(name="Altname", slug="altname")
     a = article(slug="renamed", tags=[tag])
     wsgi_get(a.get_absolute_url())
@@ -135,8 +135,6 @@ def test_renaming_a_section_or_tag_refreshes_the_pages():
 def backend(request, settings):
     """The page cache on the file store, then on the real Redis (a key prefix of its own)."""
     if request.param == "redis":
-        from newsdesk.core.tests.test_page_cache_stores import REDIS_URL, redis_store
-
         isolated = redis_store()
         settings.PAGE_CACHE = {"BACKEND": "redis", "LOCATION": REDIS_URL, "ENABLED": True}
         page_cache.reset_store()
@@ -151,8 +149,6 @@ def backend(request, settings):
 def during_the_render(monkeypatch, change):
     """Run ``change`` inside the article view, after it has read the article and before it
     renders: a miss paused in the view while an editor acts."""
-    from newsdesk.articles import views
-
     original = views.related_for
 
     def related_then_change(*args, **kwargs):
@@ -179,9 +175,6 @@ class PurgeDuringRenderTests:
 
     def test_a_page_taken_down_during_its_render_is_not_stored(self, backend, monkeypatch):
         """A takedown while the page renders: the next reader gets the 451 notice."""
-        from newsdesk.accounts.tests.factories import UserFactory
-        from newsdesk.editorial.actions import take_down_article
-
         a = article(slug="reported", title="Strittig")
         editor = UserFactory(editor=True)
         during_the_render(
@@ -221,16 +214,12 @@ class PurgeDuringRenderTests:
 class CanonicalPageTests:
     @pytest.fixture(autouse=True)
     def _short_pages(self, monkeypatch):
-        from newsdesk.articles import views
-
         monkeypatch.setattr(views, "PAGE_SIZE", 2)  # three articles make two pages
 
     def test_only_existing_pages_under_their_canonical_url_are_stored(self):
         """40 made-up page numbers store nothing: page 1 has no parameter, page n is ?page=n,
         other spellings redirect, other values are not found, and pages of views that do not
         paginate ignore the parameter without being stored."""
-        from newsdesk.articles.tests.factories import SectionFactory
-
         section = SectionFactory(slug="viel")
         for i in range(3):
             a = article(slug=f"s{i}", section=section)
@@ -251,8 +240,6 @@ class CanonicalPageTests:
 
     def test_the_pager_links_to_canonical_urls(self):
         """ "Newer" on page 2 links to the list itself, never to ?page=1."""
-        from newsdesk.articles.tests.factories import SectionFactory
-
         section = SectionFactory(slug="blaettern")
         for i in range(3):
             article(slug=f"b{i}", section=section)
@@ -262,8 +249,6 @@ class CanonicalPageTests:
         assert 'href="/de/sections/blaettern/" rel="prev"' in second
 
     def test_the_newsletter_archive_has_canonical_pages_too(self):
-        from newsdesk.newsletter.tests.factories import NewsletterFactory
-
         NewsletterFactory(slug="archiv")
         url = "/en/newsletters/archiv/"
         assert wsgi_get(url, query="page=1")[1]["Location"] == url

@@ -5,7 +5,7 @@ import uuid
 
 import pytest
 
-from newsdesk.core.page_cache import FileStore, RedisStore
+from newsdesk.core.page_cache import FileStore, RedisStore, hash_key
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
@@ -64,8 +64,6 @@ def test_a_second_process_sees_the_purge(store, tmp_path):
 def test_a_processes_memory_copy_is_dropped_when_another_process_purges(store):
     """lookup() may answer from memory, but never after a purge anywhere."""
     import pickle
-
-    from newsdesk.core.page_cache import hash_key
 
     other = FileStore(str(store.root)) if isinstance(store, FileStore) else RedisStore(REDIS_URL)
     if isinstance(store, RedisStore):

@@ -1,6 +1,7 @@
 import pytest
 
 from newsdesk.articles.actions import get_or_create_tags, unique_article_slug
+from newsdesk.articles.models import Tag
 from newsdesk.core.slugs import slugify
 
 
@@ -30,8 +31,6 @@ def test_tags_and_articles_get_spelt_out_slugs():
 @pytest.mark.django_db
 def test_things_made_with_the_old_slugs_are_still_found():
     """A tag made when "Fußball" became "fuball", in any case: the same tag, no second one."""
-    from newsdesk.articles.models import Tag
-
     old = Tag.objects.create(name="Über Fußball", slug="uber-fuball")
     assert get_or_create_tags(["über fußball"]) == [old]
     assert Tag.objects.count() == 1

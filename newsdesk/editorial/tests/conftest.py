@@ -1,5 +1,7 @@
 import pytest
 
+from newsdesk.editorial.models import GuidelinesVersion
+
 
 @pytest.fixture(autouse=True)
 def guidelines(request):
@@ -8,8 +10,6 @@ def guidelines(request):
     if "django_db" not in {m.name for m in request.node.iter_markers()}:
         return None
     request.getfixturevalue("_django_db_helper")
-    from newsdesk.editorial.models import GuidelinesVersion
-
     return GuidelinesVersion.objects.get_or_create(
         number=1, defaults={"body_de": "Regeln", "body_en": "Rules"}
     )[0]

@@ -7,8 +7,11 @@ from types import SimpleNamespace
 import pytest
 from django.utils import translation
 
+from newsdesk.articles.models import Image
+from newsdesk.articles.tests.factories import article
 from newsdesk.editorial import checks
 from newsdesk.editorial.checks import Status, blocking, run_checks, summary
+from newsdesk.editorial.spam_phrases import SPAM_PHRASES
 
 pytestmark = pytest.mark.django_db
 
@@ -365,8 +368,6 @@ class SpamChecksTests:
 
     def test_every_phrase_is_found_by_the_check(self):
         """Each listed phrase, written as listed, is recognised."""
-        from newsdesk.editorial.spam_phrases import SPAM_PHRASES
-
         for phrase in SPAM_PHRASES:
             found = checks.check_spam_phrases(title="", lead="", body_text=f"Text: {phrase}.")
             assert found.status == Status.WARNING, phrase
@@ -573,8 +574,6 @@ class CoverChecksTests:
 
     def test_a_real_image_row_works(self):
         """The check reads newsdesk's Image model as well as any object with its attributes."""
-        from newsdesk.articles.models import Image
-
         image = Image(alt="Blick auf das Rathaus am Abend", ai_generated=True)
         assert check("cover.alt", cover=image).status == Status.PASS
         assert "AI-generated" in check("cover.label", cover=image).message
@@ -590,8 +589,7 @@ class DuplicateChecksTests:
     """Against published articles made through the real write path."""
 
     def published(self, **fields):
-        from newsdesk.articles.tests.factories import article
-        from newsdesk.discovery.duplicate_index import index_article
+        from newsdesk.discovery.duplicate_index import index_article  # numpy, only for these tests
 
         created = article(**fields)
         # Indexing on publish is discovery's to test; indexing here keeps this about the check.

@@ -25,6 +25,7 @@ from newsdesk.accounts.tests.factories import UserFactory
 from newsdesk.articles.tests.factories import SectionFactory, TagFactory, article
 from newsdesk.editorial.actions import restore_article, take_down_article
 from newsdesk.editorial.grounds import Ground
+from newsdesk.newsletter.tests.factories import IssueFactory, NewsletterFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -81,8 +82,6 @@ class World:
 
     @functools.cached_property
     def newsletter_issue(self):
-        from newsdesk.newsletter.tests.factories import IssueFactory, NewsletterFactory
-
         newsletter = NewsletterFactory(language="de")
         return IssueFactory(newsletter=newsletter, sent=True, with_articles=[self.target])
 
@@ -130,7 +129,7 @@ PAGES = {
 
 def wsgi_get(path: str) -> tuple[str, dict, str]:
     """One anonymous GET through newsdesk/wsgi.py, front cache included."""
-    from newsdesk.wsgi import application
+    from newsdesk.wsgi import application  # builds the app from settings when imported
 
     path, _, query = path.partition("?")
     environ = {"PATH_INFO": path, "QUERY_STRING": query, "REQUEST_METHOD": "GET"}

@@ -6,6 +6,7 @@ import pytest
 from django.core import mail
 
 from newsdesk.accounts.tests.factories import UserFactory
+from newsdesk.articles.actions import save_article
 from newsdesk.articles.models import Article
 from newsdesk.articles.tests.factories import SectionFactory, article
 from newsdesk.core.tests.dom import Dom
@@ -134,8 +135,6 @@ def test_an_editor_reviews_and_publishes(client, section):
 def test_review_diff_is_escaped(client, section):
     editor = UserFactory(editor=True)
     a = article(published=False, body=GOOD_BODY)
-    from newsdesk.articles.actions import save_article
-
     save_article(
         article=a, author=a.author, editor=editor, title=a.title, language="de", section=a.section,
         body=GOOD_BODY + "\n\n<img src=x onerror=alert(1)> neu",

@@ -13,7 +13,8 @@ from django.utils import timezone
 
 from newsdesk.accounts.tests.factories import UserFactory
 from newsdesk.articles.tests.factories import article
-from newsdesk.newsletter.models import Issue, IssueArticle
+from newsdesk.newsletter import actions
+from newsdesk.newsletter.models import Delivery, Issue, IssueArticle
 from newsdesk.newsletter.tests.test_composing import make_issue, make_newsletter, make_subscribers
 
 pytest_plugins = ["newsdesk.core.tests.browser"]
@@ -246,9 +247,6 @@ class ProgressInBrowserTests:
     def test_the_counts_update_while_the_issue_goes_out(self, open_page, live_site):
         """The progress page's script (static, under the CSP) polls the JSON every 2 s and shows
         the new counts without a reload; it stops once the issue is sent."""
-        from newsdesk.newsletter import actions
-        from newsdesk.newsletter.models import Delivery
-
         newsletter = make_newsletter()
         make_subscribers(newsletter, 3)
         issue = make_issue(newsletter, [article()])

@@ -12,6 +12,7 @@ from newsdesk.accounts.tests.factories import UserFactory
 from newsdesk.articles.images import make_renditions
 from newsdesk.articles.models import Article
 from newsdesk.articles.tests.factories import SectionFactory, article
+from newsdesk.core.errors import ActionRefused
 from newsdesk.newsletter import actions, mime, queries, rendering
 from newsdesk.newsletter.models import Issue, IssueArticle, Newsletter, Subscriber, Subscription
 
@@ -153,8 +154,6 @@ class DraftTests:
 
     def test_an_issue_that_started_sending_cannot_change(self):
         """Once sending began, the content is what the recipients get: no more edits."""
-        from newsdesk.core.errors import ActionRefused
-
         newsletter = make_newsletter()
         issue = make_issue(newsletter, status=Issue.Status.SENDING)
         with pytest.raises(ActionRefused):

@@ -18,9 +18,10 @@ from django.utils import timezone
 
 from newsdesk.accounts.tests.factories import UserFactory
 from newsdesk.articles.tests.factories import article
+from newsdesk.core.errors import ActionRefused
 from newsdesk.newsletter import actions, mime, queries, tasks, transports
 from newsdesk.newsletter.delivery import BatchResult, send_batch, send_test, send_until_done
-from newsdesk.newsletter.models import Delivery, Issue, Subscriber, Subscription
+from newsdesk.newsletter.models import Delivery, Issue, Newsletter, Subscriber, Subscription
 from newsdesk.newsletter.tests.test_composing import make_issue, make_newsletter, make_subscribers
 
 pytestmark = pytest.mark.django_db
@@ -220,8 +221,6 @@ class StartTests:
 
     def test_unschedule(self, newsletter):
         """A scheduled issue can go back to draft until it starts."""
-        from newsdesk.core.errors import ActionRefused
-
         issue = make_issue(newsletter)
         actions.schedule_issue(issue=issue, at=timezone.now() + dt.timedelta(days=1))
         assert actions.unschedule_issue(issue=issue).status == Issue.Status.DRAFT
@@ -230,8 +229,6 @@ class StartTests:
 
     def test_weekly_digest_task_composes_for_weekly_newsletters_only(self, newsletter):
         """Every Monday: a digest for each active weekly newsletter, none for the others."""
-        from newsdesk.newsletter.models import Newsletter
-
         weekly = make_newsletter(slug="weekly", cadence=Newsletter.Cadence.WEEKLY)
         article()
         tasks.weekly_digest_task.call_local()

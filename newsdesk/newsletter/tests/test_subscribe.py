@@ -12,7 +12,7 @@ from django.core import mail
 from django.core.cache import cache
 from django.utils import timezone
 
-from newsdesk.newsletter import actions
+from newsdesk.newsletter import actions, tasks
 from newsdesk.newsletter.models import Subscriber, Subscription
 from newsdesk.newsletter.queries import subscriber_by_link_token
 from newsdesk.newsletter.tests.factories import (
@@ -90,8 +90,6 @@ class SubscribeTests:
     ):
         """The request only enqueues (it does not wait for the mail server); the task's
         arguments are the subscriber's id, never a token; the worker makes the link."""
-        from newsdesk.newsletter import tasks
-
         queued = []
         monkeypatch.setattr(tasks, "send_confirmation_task", lambda *a, **k: queued.append((a, k)))
         assert post(client, "queued@example.org", [letter]).status_code == 200
@@ -105,7 +103,6 @@ class SubscribeTests:
 
     def test_a_queue_that_cannot_be_reached_loses_nothing(self, client, letter, monkeypatch):
         """The subscription is kept and the address may ask again at once."""
-        from newsdesk.newsletter import tasks
 
         def broken(*args, **kwargs):
             raise ConnectionError("queue down")

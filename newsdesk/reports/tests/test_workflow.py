@@ -16,9 +16,12 @@ from django.utils.translation import gettext
 from newsdesk.accounts.tests.factories import UserFactory
 from newsdesk.articles.models import Article
 from newsdesk.articles.tests.factories import article
+from newsdesk.editorial.actions import publish_due_articles, unpublish_article
 from newsdesk.editorial.models import AuditEntry
+from newsdesk.editorial.queries import upheld_copyright_takedowns
+from newsdesk.reports.forms import TEXT_MAX
 from newsdesk.reports.models import Report
-from newsdesk.reports.queries import add_weekdays
+from newsdesk.reports.queries import add_weekdays, transparency_counts
 from newsdesk.reports.tests.helpers import (
     file_copyright,
     mails_to,
@@ -172,8 +175,6 @@ class WholePathTests:
         """The same text in another language is the same complaint: published language
         versions are taken down under the same case and restored with it; a draft version is
         left alone, and the translator gets no strike as a repeat infringer."""
-        from newsdesk.editorial.queries import upheld_copyright_takedowns
-
         translator = UserFactory()
         english = article(slug="utilities", language="en", translation_of=story, author=translator)
         draft = article(slug="services", language="fr", translation_of=story, published=False)
@@ -205,8 +206,6 @@ class WholePathTests:
         assert upheld_copyright_takedowns(author) == 1
         assert upheld_copyright_takedowns(translator) == 0
         # A version scheduled meanwhile does not bring the text back when its time comes.
-        from newsdesk.editorial.actions import publish_due_articles
-
         Article.objects.filter(pk=draft.pk).update(
             status=Article.Status.SCHEDULED, scheduled_at=timezone.now() - dt.timedelta(minutes=1)
         )
@@ -240,8 +239,6 @@ class WholePathTests:
     def test_an_editor_corrects_the_ground_while_the_report_waits(self, client, story):
         """Filed as copyright, it is really spam: the editor changes the ground (logged with
         the old one, counted under the new one); once decided, the ground stays."""
-        from newsdesk.reports.queries import transparency_counts
-
         report, _status = filed(client, story)
         client.force_login(UserFactory(editor=True))
         url = f"/en/reports/case/{report.case_number}/ground/"
@@ -302,8 +299,6 @@ class WholePathTests:
     def test_only_published_articles_are_taken_down(self, client, story):
         report, _status = filed(client, story)
         editor = UserFactory(editor=True)
-        from newsdesk.editorial.actions import unpublish_article
-
         unpublish_article(article=story, by=editor)
         client.force_login(editor)
         refused = decide(client, report, "take_down", "Copied from <the> Example Times.")
@@ -316,8 +311,6 @@ class WholePathTests:
         assert 'class="message-error"' in page
 
     def test_a_note_too_long_is_shown_again_with_the_reason(self, client, story):
-        from newsdesk.reports.forms import TEXT_MAX
-
         report, _status = filed(client, story)
         client.force_login(UserFactory(editor=True))
         note = "Begründung " + "x" * TEXT_MAX
