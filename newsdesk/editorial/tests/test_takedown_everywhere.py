@@ -58,6 +58,13 @@ class World:
         )
 
     @functools.cached_property
+    def shared_tag(self):
+        """The tag with another published article on it, so that its page and feed outlive the
+        takedown (a tag only unpublished articles have is not public)."""
+        assert self.neighbour.tags.filter(pk=self.tag.pk).exists()
+        return self.tag
+
+    @functools.cached_property
     def tag_neighbour(self):
         """Another section, same tag: the target is in its related block through the tag."""
         return article(slug="tag-nachbar", title="Kleiner Fuchs im Garten", tags=[self.tag])
@@ -104,7 +111,7 @@ class Page:
 PAGES = {
     "home": Page("articles:home"),
     "section": Page("articles:section", lambda w: {"slug": w.section.slug}),
-    "tag": Page("articles:tag", lambda w: {"slug": w.tag.slug}),
+    "tag": Page("articles:tag", lambda w: {"slug": w.shared_tag.slug}),
     "author": Page("articles:author", lambda w: {"slug": w.prolific_author.slug}),
     "related_block": Page("articles:detail", lambda w: {"slug": w.neighbour.slug}),
     "related_block_by_tag": Page("articles:detail", lambda w: {"slug": w.tag_neighbour.slug}),
@@ -119,7 +126,7 @@ PAGES = {
     "site_feed_atom": Page("site_feed_atom"),
     "language_feed": Page("articles:feed_rss"),
     "section_feed": Page("articles:section_feed_atom", lambda w: {"slug": w.section.slug}),
-    "tag_feed": Page("articles:tag_feed_rss", lambda w: {"slug": w.tag.slug}),
+    "tag_feed": Page("articles:tag_feed_rss", lambda w: {"slug": w.shared_tag.slug}),
     "author_feed": Page("articles:author_feed_rss", lambda w: {"slug": w.prolific_author.slug}),
     "sitemap": Page("sitemap_section", lambda w: {"section": "articles"}),
     "news_sitemap": Page("news_sitemap"),
