@@ -343,15 +343,17 @@ if not REDIS_URL:
 # Requests per client address (core.client_ip) without a token, as django-ratelimit's
 # "count/period" (s, m, h, d; "600/5m" also works).
 API_ANONYMOUS_RATE = os.environ.get("API_ANONYMOUS_RATE", "600/m")
+# Per personal access token, whatever address it comes from.
+API_TOKEN_RATE = os.environ.get("API_TOKEN_RATE", "3000/m")
 REST_FRAMEWORK = {
-    # Public reads only so far: no session (and so no CSRF) on the API, no browsable HTML.
-    "DEFAULT_AUTHENTICATION_CLASSES": [],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    # Personal access tokens only: no session (and so no CSRF) on the API, no browsable HTML.
+    "DEFAULT_AUTHENTICATION_CLASSES": ["newsdesk.api.authentication.BearerAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["newsdesk.api.scopes.TokenScope"],
     "UNAUTHENTICATED_USER": None,
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_CONTENT_NEGOTIATION_CLASS": "newsdesk.api.negotiation.JsonWhateverIsAccepted",
-    "DEFAULT_THROTTLE_CLASSES": ["newsdesk.api.throttling.AnonymousRateThrottle"],
+    "DEFAULT_THROTTLE_CLASSES": ["newsdesk.api.throttling.ApiRateThrottle"],
     "EXCEPTION_HANDLER": "newsdesk.api.problems.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }

@@ -6,14 +6,22 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from newsdesk.api.authentication import REALM, InvalidToken
+from newsdesk.api.scopes import InsufficientScope
+
 PROBLEM_JSON = "application/problem+json"
 # RFC 9457 4.2.1: "about:blank" means the status code says it all; the title is its phrase.
 BLANK = "about:blank"
 TITLES = {
     400: "Bad Request",
+    401: "Unauthorized",
+    403: "Forbidden",
     404: "Not Found",
     405: "Method Not Allowed",
     406: "Not Acceptable",
+    409: "Conflict",
+    413: "Content Too Large",
+    415: "Unsupported Media Type",
     429: "Too Many Requests",
     451: "Unavailable For Legal Reasons",
     500: "Internal Server Error",
@@ -59,6 +67,14 @@ def exception_handler(exc, context):
         }
     else:
         detail = str(exc.detail) if hasattr(exc, "detail") else TITLES.get(response.status_code)
+    if isinstance(exc, InsufficientScope):
+        # RFC 6750 3.1: the error and the scope that would do, in the header and the body.
+        extensions = {"error": "insufficient_scope", "scope": exc.scope}
+        response["WWW-Authenticate"] = (
+            f'Bearer realm="{REALM}", error="insufficient_scope", scope="{exc.scope}"'
+        )
+    elif isinstance(exc, InvalidToken):
+        extensions = {"error": "invalid_token"}
     response.data = problem(response.status_code, detail, **extensions)
     response.content_type = PROBLEM_JSON
     return response

@@ -1,9 +1,11 @@
 """What the API shows of each thing: public fields only, URLs absolute."""
 
 from django.urls import reverse
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import extend_schema_field, inline_serializer
 from rest_framework import serializers
 
+from newsdesk.accounts.roles import role_of
+from newsdesk.accounts.tokens import token_allows
 from newsdesk.articles.alternates import absolute_url
 from newsdesk.articles.images import picture_context
 from newsdesk.articles.queries import translations_of
@@ -193,3 +195,54 @@ class NewsletterSerializer(serializers.Serializer):
 
     def get_archive_url(self, newsletter) -> str:
         return absolute_url(reverse("newsletter:archive", kwargs={"slug": newsletter.slug}))
+
+
+class MeSerializer(serializers.Serializer):
+    """A token seen by its holder: `request.auth` (accounts.models.ApiToken)."""
+
+    user = serializers.SerializerMethodField()
+    token = serializers.SerializerMethodField()
+
+    @extend_schema_field(
+        inline_serializer(
+            "MeUser",
+            {
+                "id": serializers.IntegerField(),
+                "display_name": serializers.CharField(),
+                "slug": serializers.CharField(),
+                "role": serializers.CharField(),
+            },
+        )
+    )
+    def get_user(self, token) -> dict:
+        user = token.user
+        return {
+            "id": user.pk,
+            "display_name": user.display_name,
+            "slug": user.slug,
+            "role": role_of(user),
+        }
+
+    @extend_schema_field(
+        inline_serializer(
+            "MeToken",
+            {
+                "name": serializers.CharField(),
+                "prefix": serializers.CharField(),
+                "scopes": serializers.ListField(child=serializers.CharField()),
+                "usable_scopes": serializers.ListField(
+                    child=serializers.CharField(),
+                    help_text="the scopes the user's role still allows",
+                ),
+                "expires_at": serializers.DateTimeField(allow_null=True),
+            },
+        )
+    )
+    def get_token(self, token) -> dict:
+        return {
+            "name": token.name,
+            "prefix": token.prefix,
+            "scopes": list(token.scopes),
+            "usable_scopes": [s for s in token.scopes if token_allows(token, s)],
+            "expires_at": token.expires_at,
+        }

@@ -1,5 +1,6 @@
-"""The anonymous rate limit: per client address (core.client_ip, so TRUSTED_PROXY_COUNT
-counts), counted by django-ratelimit in the shared cache like the site's form limits.
+"""Rate limits: anonymously per client address (core.client_ip, so TRUSTED_PROXY_COUNT
+counts, API_ANONYMOUS_RATE), with a token per token (API_TOKEN_RATE), counted by
+django-ratelimit in the shared cache like the site's form limits.
 
 Headers follow draft-ietf-httpapi-ratelimit-headers (quota `q` per window `w` seconds,
 remaining `r`, seconds to reset `t`), on every API answer, 429s included.
@@ -11,26 +12,30 @@ from rest_framework.throttling import BaseThrottle
 
 from newsdesk.core.client_ip import client_ip
 
-POLICY = "anonymous"
-GROUP = "api:anonymous"
 
-
-def _key(group, request) -> str:
+def _client_key(group, request) -> str:
     return client_ip(request)
 
 
-class AnonymousRateThrottle(BaseThrottle):
+def _token_key(group, request) -> str:
+    return str(request.auth.pk)
+
+
+class ApiRateThrottle(BaseThrottle):
     def allow_request(self, request, view) -> bool:
-        rate = settings.API_ANONYMOUS_RATE
-        usage = get_usage(request, group=GROUP, key=_key, rate=rate, increment=True)
+        if request.auth is not None:
+            policy, key, rate = "token", _token_key, settings.API_TOKEN_RATE
+        else:
+            policy, key, rate = "anonymous", _client_key, settings.API_ANONYMOUS_RATE
+        usage = get_usage(request, group=f"api:{policy}", key=key, rate=rate, increment=True)
         if usage is None:  # RATELIMIT_ENABLE is off
             return True
         limit, window = _split_rate(rate)
         self.time_left = max(1, usage["time_left"])
         # Read by views.ApiView.finalize_response for the headers.
         request.rate_limit = {
-            "policy": f'"{POLICY}";q={limit};w={window}',
-            "state": f'"{POLICY}";r={max(0, limit - usage["count"])};t={self.time_left}',
+            "policy": f'"{policy}";q={limit};w={window}',
+            "state": f'"{policy}";r={max(0, limit - usage["count"])};t={self.time_left}',
         }
         return not usage["should_limit"]
 

@@ -1,8 +1,9 @@
 from csp.decorators import csp_update
-from django.urls import path, re_path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from newsdesk.api import views
+from newsdesk.api.endpoints import newsletters, reports, reviews, submissions, webhooks
 
 # The one inline <style> of drf-spectacular's Swagger UI page (box-sizing, background), by its
 # hash: the rest of the page is our static files. A new drf-spectacular may change it
@@ -22,5 +23,11 @@ urlpatterns = [
     path("v1/sections/", views.SectionList.as_view(), name="sections"),
     path("v1/tags/", views.TagList.as_view(), name="tags"),
     path("v1/newsletters/", views.NewsletterList.as_view(), name="newsletters"),
+    path("v1/me/", views.Me.as_view(), name="me"),
+    path("v1/", include(submissions.urlpatterns)),
+    path("v1/", include(reviews.urlpatterns)),
+    path("v1/", include(reports.urlpatterns)),
+    path("v1/", include(newsletters.urlpatterns)),
+    path("v1/", include(webhooks.urlpatterns)),
     re_path(r"^.*$", views.not_found),
 ]

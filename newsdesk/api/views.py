@@ -11,7 +11,7 @@ from drf_spectacular.utils import (
 )
 from rest_framework import serializers
 from rest_framework.decorators import api_view
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotAuthenticated, NotFound
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
@@ -23,6 +23,7 @@ from newsdesk.api.serializers import (
     ArticleDetailSerializer,
     ArticleSerializer,
     AuthorSerializer,
+    MeSerializer,
     NewsletterSerializer,
     SectionSerializer,
     TagSerializer,
@@ -229,3 +230,15 @@ NewsletterList = _simple_list(
 def not_found(request, *args, **kwargs):
     """Any other path under /api/: a problem, never the site's HTML 404 page."""
     raise NotFound("There is no such API endpoint.")
+
+
+class Me(ApiView):
+    """The token's owner and what the token may do (any token; 401 without one)."""
+
+    serializer_class = MeSerializer
+
+    @extend_schema(operation_id="me_retrieve", responses={200: MeSerializer, 401: PROBLEM})
+    def get(self, request):
+        if request.auth is None:
+            raise NotAuthenticated("This needs a personal access token.")
+        return Response(MeSerializer(request.auth).data)

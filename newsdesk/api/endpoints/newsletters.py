@@ -1,0 +1,3 @@
+"""newsletters endpoints (token scopes: see module docstring once written)."""
+
+urlpatterns = []

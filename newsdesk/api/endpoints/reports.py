@@ -1,0 +1,3 @@
+"""reports endpoints (token scopes: see module docstring once written)."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""reviews endpoints (token scopes: see module docstring once written)."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""submissions endpoints (token scopes: see module docstring once written)."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""webhooks endpoints (token scopes: see module docstring once written)."""
+
+urlpatterns = []
