@@ -355,11 +355,16 @@ REST_FRAMEWORK = {
     "DEFAULT_CONTENT_NEGOTIATION_CLASS": "newsdesk.api.negotiation.JsonWhateverIsAccepted",
     "DEFAULT_THROTTLE_CLASSES": ["newsdesk.api.throttling.ApiRateThrottle"],
     "EXCEPTION_HANDLER": "newsdesk.api.problems.exception_handler",
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "newsdesk.api.openapi.ScopedAutoSchema",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "newsdesk API",
-    "DESCRIPTION": "Public reads of what the site publishes. Errors are RFC 9457 problems.",
+    "DESCRIPTION": (
+        "Public reads of what the site publishes need no token. Everything else takes a"
+        " personal access token (`Authorization: Bearer ndt_...`, made on your account page)"
+        " with the scope the operation names; the role of the token's owner must still allow"
+        " it. Errors are RFC 9457 problems; 429s carry Retry-After and RateLimit headers."
+    ),
     "VERSION": "1",
     "OAS_VERSION": "3.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
