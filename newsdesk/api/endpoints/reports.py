@@ -1,3 +1,234 @@
-"""reports endpoints (token scopes: see module docstring once written)."""
+"""Reports for editors: the queue, the case, and decisions on it (tokens with `reports:read`,
+`reports:write`).
 
-urlpatterns = []
+The same doors as the web desk (reports.views): the token's scope first (api.scopes), then
+reports.permissions.access_* (editors and admins; a report is found by its case number), the
+queue from reports.queries.report_queue, and every decision through reports.actions, which
+takes articles down and restores them through the editorial actions. So a decision made here is
+logged, mailed and purged exactly as one made on the report page; what an action refuses is a
+409 (its state) or a 400 (a reason left out) with the action's own message.
+"""
+
+from django.urls import path, re_path
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import serializers
+from rest_framework.response import Response
+
+from newsdesk.api.endpoints.report_serializers import (
+    DecisionSerializer,
+    QueueFilterSerializer,
+    ReportDetailSerializer,
+    ReportSerializer,
+)
+from newsdesk.api.problems import PROBLEM_JSON, problem
+from newsdesk.api.views import PAGE_PARAMETERS, PROBLEM, ApiView, _page_of
+from newsdesk.articles.models import Article
+from newsdesk.core.errors import ActionRefused
+from newsdesk.editorial.grounds import Ground
+from newsdesk.editorial.queries import audit_log
+from newsdesk.reports import actions, queries
+from newsdesk.reports.mail import find_article
+from newsdesk.reports.models import Report
+from newsdesk.reports.permissions import (
+    access_queue_for_triage,
+    access_report_for_deciding,
+    access_report_for_triage,
+)
+
+# Case numbers as reports.urls.CaseNumberConverter has them: anything else is a 404 before any
+# query (a NUL byte would otherwise reach PostgreSQL).
+CASE = r"(?P<case>R-[0-9]{4}-[0-9]{6})"
+CASE_PARAMETER = OpenApiParameter(
+    "case", str, OpenApiParameter.PATH, description="the case number, R-<year>-<6 digits>"
+)
+# The article's audit entries the case shows (the web page shows as many).
+AUDIT_SHOWN = 20
+# A refusal that is the request's fault (a reason or question left out): 400; every other
+# refusal is about the report's or the article's state: 409. As reports.views.decide.
+BAD_REQUEST_CODES = {"note_required", "ground"}
+TRIAGE = {"assign", "change_ground"}
+QUEUE_PARAMETERS = {"state", "ground", "unassigned", "limit", "offset"}
+
+
+def _case(report: Report) -> Report:
+    """The report with what its page shows beside its own fields."""
+    article = report.article
+    report.restore_possible_from = queries.restore_possible_from(report)
+    report.decisions = _open_decisions(report)
+    report.versions = queries.published_versions(article)
+    report.versions_taken_down = queries.versions_taken_down_with(report)
+    report.other_reports = queries.other_reports(report)
+    report.history = queries.events_of(report)
+    report.audit = audit_log(article=article, limit=AUDIT_SHOWN) if article else []
+    return report
+
+
+def _open_decisions(report: Report) -> list[str]:
+    """The buttons the report page shows for it now (reports/detail.html)."""
+    decisions = []
+    if report.is_open:
+        if report.article is not None and report.article.status == Article.Status.PUBLISHED:
+            decisions.append("take_down")
+        decisions += ["ask", "reject", "change_ground"]
+        if report.article is None:
+            decisions.append("assign")
+    elif queries.can_restore(report):
+        decisions.append("restore")
+    return decisions
+
+
+def _article_named(text: str) -> Article | None:
+    # As reports.views._article_named: an address of this site, else a slug.
+    text = text.strip()
+    return find_article(text) or Article.objects.filter(slug=text.strip("/")).first()
+
+
+def _decide(report: Report, editor, data: dict) -> Report:
+    decision, note = data["decision"], data["note"]
+    if decision == "take_down":
+        return actions.take_down(report=report, editor=editor, note=note)
+    if decision == "reject":
+        return actions.reject_report(report=report, editor=editor, reason=note)
+    if decision == "ask":
+        return actions.request_information(report=report, editor=editor, question=note)
+    if decision == "restore":
+        return actions.restore(report=report, editor=editor, note=note)
+    if decision == "change_ground":
+        return actions.change_ground(report=report, ground=data["ground"], editor=editor)
+    article = _article_named(data["article"])
+    if article is None:
+        raise serializers.ValidationError(
+            {"article": ["No article of this site has that address or slug."]}
+        )
+    return actions.assign_report(report=report, article=article, editor=editor)
+
+
+def _detail(report: Report) -> Report:
+    """The report read again, as access_report_for_triage gives it, with the case's parts."""
+    fresh = (
+        Report.objects.select_related("article", "article__author")
+        .prefetch_related("attachments")
+        .get(pk=report.pk)
+    )
+    return _case(fresh)
+
+
+class ReportList(ApiView):
+    """The editors' queue: oldest first, by default the reports waiting for a decision (new,
+    needs info, counter-notice), as on the web."""
+
+    serializer_class = ReportSerializer
+    required_scopes = {"GET": "reports:read"}
+
+    @extend_schema(
+        operation_id="reports_list",
+        parameters=[
+            OpenApiParameter(
+                "state",
+                str,
+                enum=Report.State.values,
+                description="only reports in this state (default: the waiting ones)",
+            ),
+            OpenApiParameter("ground", str, enum=Ground.values),
+            OpenApiParameter("unassigned", bool, description="only reports with no article"),
+            *PAGE_PARAMETERS,
+        ],
+        responses={
+            200: _page_of(ReportSerializer),
+            400: PROBLEM,
+            401: PROBLEM,
+            403: PROBLEM,
+            404: PROBLEM,
+            429: PROBLEM,
+        },
+    )
+    def get(self, request):
+        access_queue_for_triage(request.user)
+        unknown = sorted(set(request.query_params) - QUEUE_PARAMETERS)
+        if unknown:
+            raise serializers.ValidationError({unknown[0]: ["is not a parameter here"]})
+        filters = QueueFilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        reports = queries.report_queue(
+            state=filters.validated_data.get("state", ""),
+            ground=filters.validated_data.get("ground", ""),
+            unassigned=filters.validated_data["unassigned"],
+        )
+        return self.respond_with_page(request, reports, ReportSerializer)
+
+
+class ReportDetail(ApiView):
+    """One case as editors see it: the reporter's details, the article, the state, the
+    counter-notice, the history and the article's audit entries."""
+
+    serializer_class = ReportDetailSerializer
+    required_scopes = {"GET": "reports:read"}
+
+    @extend_schema(
+        operation_id="reports_retrieve",
+        parameters=[CASE_PARAMETER],
+        responses={
+            200: ReportDetailSerializer,
+            401: PROBLEM,
+            403: PROBLEM,
+            404: PROBLEM,
+            429: PROBLEM,
+        },
+    )
+    def get(self, request, case):
+        report = access_report_for_triage(request.user, case)
+        return Response(ReportDetailSerializer(_detail(report)).data)
+
+
+class ReportDecisions(ApiView):
+    """A decision on the report, as the report page's buttons make it: the same action, the
+    same log entries, mails and purges."""
+
+    serializer_class = DecisionSerializer
+    required_scopes = {"POST": "reports:write"}
+
+    @extend_schema(
+        operation_id="reports_decide",
+        parameters=[CASE_PARAMETER],
+        request=DecisionSerializer,
+        responses={
+            200: OpenApiResponse(ReportDetailSerializer, description="the case after it"),
+            400: PROBLEM,
+            401: PROBLEM,
+            403: PROBLEM,
+            404: PROBLEM,
+            409: OpenApiResponse(
+                PROBLEM.response,
+                description="the report's or the article's state does not allow it"
+                " (`code` says why: invalid_state, not_public, unassigned, assigned,"
+                " court, waiting)",
+            ),
+            415: PROBLEM,
+            429: PROBLEM,
+        },
+    )
+    def post(self, request, case):
+        decision = DecisionSerializer(data=request.data)
+        decision.is_valid(raise_exception=True)
+        # Assigning and correcting the ground are triage on the web too (reports.views).
+        if decision.validated_data["decision"] in TRIAGE:
+            report = access_report_for_triage(request.user, case)
+        else:
+            report = access_report_for_deciding(request.user, case)
+        try:
+            report = _decide(report, request.user, decision.validated_data)
+        except ActionRefused as exc:
+            status = 400 if exc.code in BAD_REQUEST_CODES else 409
+            return Response(
+                problem(status, exc.messages[0], code=exc.code),
+                status=status,
+                content_type=PROBLEM_JSON,
+            )
+        return Response(ReportDetailSerializer(_detail(report)).data)
+
+
+urlpatterns = [
+    path("reports/", ReportList.as_view(), name="reports"),
+    re_path(rf"^reports/{CASE}/$", ReportDetail.as_view(), name="report"),
+    re_path(rf"^reports/{CASE}/decisions/$", ReportDecisions.as_view(), name="report-decisions"),
+]
