@@ -8,7 +8,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Count, Min, QuerySet
+from django.db.models import Count, IntegerField, Max, Min, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from newsdesk.articles.models import Article
@@ -243,3 +244,62 @@ def next_claimable_at(issue_id: int) -> dt.datetime | None:
 def deliveries_with_message_ids(message_ids: Iterable[str]) -> QuerySet[Delivery]:
     """Our deliveries a bounce quotes, with their subscribers (bounces.py)."""
     return Delivery.objects.filter(message_id__in=message_ids).select_related("subscriber")
+
+
+# --- the editors' desk through the API --------------------------------------------------------
+
+
+def desk_newsletters() -> QuerySet[Newsletter]:
+    """Every newsletter, active or retired (their issues stay on the desk), with its count of
+    issues and of sent ones."""
+    sent = Q(issues__status=Issue.Status.SENT)
+    return (
+        Newsletter.objects.select_related("section")
+        .annotate(
+            issue_count=Count("issues"),
+            sent_count=Count("issues", filter=sent),
+            last_sent_at=Max("issues__sent_at", filter=sent),
+        )
+        .order_by("name", "pk")
+    )
+
+
+def _deliveries(status: str):
+    rows = Delivery.objects.filter(issue_id=OuterRef("pk"), status=status).order_by()
+    counted = rows.values("issue_id").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def issues_of(newsletter: Newsletter) -> QuerySet[Issue]:
+    """The newsletter's issues in every state, newest first, with their count of articles and
+    of deliveries sent and failed (one subquery each, not a join per delivery)."""
+    articles = (
+        IssueArticle.objects.filter(issue_id=OuterRef("pk"))
+        .order_by()
+        .values("issue_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return (
+        newsletter.issues.select_related("newsletter")
+        .annotate(
+            article_count=Coalesce(Subquery(articles, output_field=IntegerField()), 0),
+            sent_count=_deliveries(D.SENT),
+            failed_count=_deliveries(D.FAILED),
+        )
+        .order_by("-created_at", "-pk")
+    )
+
+
+def subscriptions_of(newsletter: Newsletter, *, status: str = "") -> QuerySet[Subscription]:
+    """The newsletter's subscriptions (in `status`, if given) with their subscribers, oldest
+    first."""
+    qs = Subscription.objects.filter(newsletter=newsletter).select_related("subscriber")
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("created_at", "pk")
+
+
+def issue_entries(issue: Issue) -> QuerySet[IssueArticle]:
+    """The issue's articles in its order, in whatever state they are now."""
+    return issue.issuearticle_set.select_related("article").order_by("position", "pk")
