@@ -44,7 +44,7 @@ class DeskNewsletterSerializer(serializers.Serializer):
         return absolute_url(newsletter.get_absolute_url())
 
 
-class IssueSerializer(serializers.Serializer):
+class DeskIssueSerializer(serializers.Serializer):
     """An issue in any state, with its schedule and how many copies went out."""
 
     id = serializers.IntegerField()
@@ -85,7 +85,7 @@ class IssueSerializer(serializers.Serializer):
         return absolute_url(issue.get_absolute_url())
 
 
-class ProgressSerializer(serializers.Serializer):
+class IssueProgressSerializer(serializers.Serializer):
     """The send's counts, as its progress screen shows them (newsletter.queries.progress)."""
 
     status = serializers.ChoiceField(choices=Issue.Status.choices)
@@ -97,7 +97,7 @@ class ProgressSerializer(serializers.Serializer):
     done = serializers.BooleanField()
 
 
-class IssueArticleSerializer(serializers.Serializer):
+class DeskIssueArticleSerializer(serializers.Serializer):
     position = serializers.IntegerField()
     id = serializers.IntegerField(source="article.pk")
     slug = serializers.CharField(source="article.slug")
@@ -105,10 +105,10 @@ class IssueArticleSerializer(serializers.Serializer):
     status = serializers.CharField(source="article.status", help_text="the article's state now")
 
 
-class IssueDetailSerializer(IssueSerializer):
+class DeskIssueDetailSerializer(DeskIssueSerializer):
     created_by = serializers.SerializerMethodField()
-    articles = IssueArticleSerializer(many=True, source="entries")
-    progress = ProgressSerializer()
+    articles = DeskIssueArticleSerializer(many=True, source="entries")
+    progress = IssueProgressSerializer()
 
     @extend_schema_field(
         serializers.CharField(allow_null=True, help_text="display name of the editor")
@@ -117,7 +117,7 @@ class IssueDetailSerializer(IssueSerializer):
         return issue.created_by.display_name if issue.created_by_id else None
 
 
-class SubscriberSerializer(serializers.Serializer):
+class DeskSubscriberSerializer(serializers.Serializer):
     """One address's subscription to the newsletter: personal data, for admins only."""
 
     id = serializers.IntegerField(source="subscriber_id", help_text="the subscriber's id")
@@ -141,5 +141,5 @@ class SubscriberSerializer(serializers.Serializer):
     suppressed_reason = serializers.CharField(source="subscriber.suppressed_reason")
 
 
-class SubscriberFilterSerializer(serializers.Serializer):
+class DeskSubscriberFilterSerializer(serializers.Serializer):
     state = serializers.ChoiceField(choices=Subscription.Status.choices, required=False)

@@ -11,18 +11,19 @@ the admin's subscriber list reads. The public list of newsletters is /api/v1/new
 from django.http import Http404
 from django.urls import path
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import serializers
 from rest_framework.response import Response
 
 from newsdesk.api.endpoints.newsletter_serializers import (
+    DeskIssueDetailSerializer,
+    DeskIssueSerializer,
     DeskNewsletterSerializer,
-    IssueDetailSerializer,
-    IssueSerializer,
-    SubscriberFilterSerializer,
-    SubscriberSerializer,
+    DeskSubscriberFilterSerializer,
+    DeskSubscriberSerializer,
 )
+from newsdesk.api.endpoints.report_serializers import PAGE_PARAMETERS, check_query
+from newsdesk.api.problems import PROBLEM_JSON
 from newsdesk.api.queries import ID_DIGITS
-from newsdesk.api.views import PAGE_PARAMETERS, PROBLEM, ApiView, _page_of
+from newsdesk.api.views import PROBLEM, ApiView, _page_of
 from newsdesk.newsletter import queries
 from newsdesk.newsletter.models import Newsletter, Subscription
 from newsdesk.newsletter.permissions import (
@@ -31,11 +32,13 @@ from newsdesk.newsletter.permissions import (
     access_issues_for_composing,
 )
 
+ID_SCHEMA = {"type": "integer", "minimum": 1}
 NEWSLETTER_PARAMETER = OpenApiParameter(
-    "newsletter_id", int, OpenApiParameter.PATH, description="the newsletter's id"
+    "newsletter_id", ID_SCHEMA, OpenApiParameter.PATH, description="the newsletter's id"
 )
-ISSUE_PARAMETER = OpenApiParameter("issue_id", int, OpenApiParameter.PATH)
-ERRORS = {400: PROBLEM, 401: PROBLEM, 403: PROBLEM, 404: PROBLEM, 429: PROBLEM}
+ISSUE_PARAMETER = OpenApiParameter("issue_id", ID_SCHEMA, OpenApiParameter.PATH)
+# Every operation here can answer these, as application/problem+json.
+ERRORS = {(code, PROBLEM_JSON): PROBLEM for code in (400, 401, 403, 404, 429)}
 
 
 def _id(value: int) -> int:
@@ -67,12 +70,6 @@ def access_subscribers_for_browsing(user, newsletter_id: int) -> Newsletter:
     return _newsletter(newsletter_id)
 
 
-def _only(request, allowed: set[str]) -> None:
-    unknown = sorted(set(request.query_params) - allowed - {"limit", "offset"})
-    if unknown:
-        raise serializers.ValidationError({unknown[0]: ["is not a parameter here"]})
-
-
 class DeskNewsletterList(ApiView):
     """Every newsletter, active or retired, with its count of issues."""
 
@@ -86,7 +83,7 @@ class DeskNewsletterList(ApiView):
     )
     def get(self, request):
         access_issues_for_composing(request.user)
-        _only(request, set())
+        check_query(request, set())
         return self.respond_with_page(request, queries.desk_newsletters(), DeskNewsletterSerializer)
 
 
@@ -94,30 +91,30 @@ class DeskIssueList(ApiView):
     """The newsletter's issues in every state (drafts, waiting for approval, scheduled,
     sending, sent), newest first."""
 
-    serializer_class = IssueSerializer
+    serializer_class = DeskIssueSerializer
     required_scopes = {"GET": "newsletters:read"}
 
     @extend_schema(
         operation_id="desk_newsletter_issues_list",
         parameters=[NEWSLETTER_PARAMETER, *PAGE_PARAMETERS],
-        responses={200: _page_of(IssueSerializer), **ERRORS},
+        responses={200: _page_of(DeskIssueSerializer), **ERRORS},
     )
     def get(self, request, newsletter_id):
         newsletter = access_newsletter_for_desk(request.user, newsletter_id)
-        _only(request, set())
-        return self.respond_with_page(request, queries.issues_of(newsletter), IssueSerializer)
+        check_query(request, set())
+        return self.respond_with_page(request, queries.issues_of(newsletter), DeskIssueSerializer)
 
 
 class DeskIssueDetail(ApiView):
     """One issue: its state, schedule, articles and the counts of its send."""
 
-    serializer_class = IssueDetailSerializer
+    serializer_class = DeskIssueDetailSerializer
     required_scopes = {"GET": "newsletters:read"}
 
     @extend_schema(
         operation_id="desk_newsletter_issues_retrieve",
         parameters=[NEWSLETTER_PARAMETER, ISSUE_PARAMETER],
-        responses={200: IssueDetailSerializer, **ERRORS},
+        responses={200: DeskIssueDetailSerializer, **ERRORS},
     )
     def get(self, request, newsletter_id, issue_id):
         issue = access_issue_for_editing(request.user, _id(issue_id))
@@ -126,14 +123,14 @@ class DeskIssueDetail(ApiView):
         issue = queries.issues_of(issue.newsletter).select_related("created_by").get(pk=issue.pk)
         issue.entries = queries.issue_entries(issue)
         issue.progress = queries.progress(issue)
-        return Response(IssueDetailSerializer(issue).data)
+        return Response(DeskIssueDetailSerializer(issue).data)
 
 
 class DeskSubscriberList(ApiView):
     """The newsletter's subscribers: each address with its state (pending until confirmed,
     confirmed, unsubscribed), oldest first. Admins only: addresses are personal data."""
 
-    serializer_class = SubscriberSerializer
+    serializer_class = DeskSubscriberSerializer
     required_scopes = {"GET": "subscribers:read"}
 
     @extend_schema(
@@ -143,17 +140,17 @@ class DeskSubscriberList(ApiView):
             OpenApiParameter("state", str, enum=Subscription.Status.values),
             *PAGE_PARAMETERS,
         ],
-        responses={200: _page_of(SubscriberSerializer), **ERRORS},
+        responses={200: _page_of(DeskSubscriberSerializer), **ERRORS},
     )
     def get(self, request, newsletter_id):
         newsletter = access_subscribers_for_browsing(request.user, newsletter_id)
-        _only(request, {"state"})
-        filters = SubscriberFilterSerializer(data=request.query_params)
+        check_query(request, {"state"})
+        filters = DeskSubscriberFilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
         subscriptions = queries.subscriptions_of(
             newsletter, status=filters.validated_data.get("state", "")
         )
-        return self.respond_with_page(request, subscriptions, SubscriberSerializer)
+        return self.respond_with_page(request, subscriptions, DeskSubscriberSerializer)
 
 
 urlpatterns = [

@@ -3,9 +3,10 @@
 counter-notice, the history and the article's audit entries. Only editors and admins get here."""
 
 from django.urls import reverse
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import OpenApiParameter, PolymorphicProxySerializer, extend_schema_field
 from rest_framework import serializers
 
+from newsdesk.api.pagination import MAX_LIMIT, MAX_OFFSET
 from newsdesk.api.serializers import api_url
 from newsdesk.articles.alternates import absolute_url
 from newsdesk.editorial.grounds import Ground
@@ -16,13 +17,39 @@ from newsdesk.reports.models import TEXT_MAX, URL_MAX, Report, ReportEvent
 DECISIONS = ("take_down", "reject", "ask", "restore", "change_ground", "assign")
 
 
+# api.views.PAGE_PARAMETERS with the bounds api.pagination enforces, so that the schema does
+# not promise what is a 400.
+PAGE_PARAMETERS = [
+    OpenApiParameter(
+        "limit",
+        {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT},
+        description=f"1 to {MAX_LIMIT}, default 20",
+    ),
+    OpenApiParameter(
+        "offset",
+        {"type": "integer", "minimum": 0, "maximum": MAX_OFFSET},
+        description="items to skip, default 0",
+    ),
+]
+
+
+def check_query(request, allowed: set[str]) -> None:
+    """Only the parameters an operation has (and the page's), none given empty: a 400 names
+    the first one that is not."""
+    for name in sorted(request.query_params):
+        if name not in allowed | {"limit", "offset"}:
+            raise serializers.ValidationError({name: ["is not a parameter here"]})
+        if request.query_params[name] == "":
+            raise serializers.ValidationError({name: ["may not be empty"]})
+
+
 def _person(user) -> dict | None:
     if user is None:
         return None
     return {"id": user.pk, "display_name": user.display_name}
 
 
-class PersonSerializer(serializers.Serializer):
+class ReportPersonSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     display_name = serializers.CharField()
 
@@ -44,7 +71,7 @@ class ReportArticleSerializer(serializers.Serializer):
 
 
 class ReportArticleWithAuthorSerializer(ReportArticleSerializer):
-    author = PersonSerializer()
+    author = ReportPersonSerializer()
 
 
 class ReportSerializer(serializers.Serializer):
@@ -90,7 +117,7 @@ class CounterNoticeSerializer(serializers.Serializer):
     at = serializers.DateTimeField(source="counter_at")
 
 
-class EventSerializer(serializers.Serializer):
+class ReportEventSerializer(serializers.Serializer):
     # A plain string in the schema: an enum named "kind" would clash with the article's.
     kind = serializers.CharField(help_text=", ".join(ReportEvent.Kind.values))
     kind_label = serializers.CharField(source="get_kind_display")
@@ -99,12 +126,12 @@ class EventSerializer(serializers.Serializer):
     data = serializers.DictField()
     created_at = serializers.DateTimeField()
 
-    @extend_schema_field(PersonSerializer(allow_null=True))
+    @extend_schema_field(ReportPersonSerializer(allow_null=True))
     def get_actor(self, event) -> dict | None:
         return _person(event.actor)
 
 
-class AuditSerializer(serializers.Serializer):
+class ReportAuditSerializer(serializers.Serializer):
     """An editorial audit entry of the article (take-downs and restores carry ground and
     case)."""
 
@@ -118,7 +145,7 @@ class AuditSerializer(serializers.Serializer):
     case = serializers.SerializerMethodField()
     created_at = serializers.DateTimeField()
 
-    @extend_schema_field(PersonSerializer(allow_null=True))
+    @extend_schema_field(ReportPersonSerializer(allow_null=True))
     def get_actor(self, entry) -> dict | None:
         return _person(entry.actor)
 
@@ -131,7 +158,7 @@ class AuditSerializer(serializers.Serializer):
         return entry.data.get("case") if isinstance(entry.data, dict) else None
 
 
-class VersionSerializer(serializers.Serializer):
+class ReportVersionSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     slug = serializers.CharField()
     title = serializers.CharField()
@@ -145,7 +172,7 @@ class OtherReportSerializer(serializers.Serializer):
     created_at = serializers.DateTimeField()
 
 
-class AttachmentSerializer(serializers.Serializer):
+class ReportAttachmentSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField(source="original_name")
     size = serializers.IntegerField()
@@ -188,18 +215,18 @@ class ReportDetailSerializer(ReportSerializer):
         child=serializers.CharField(),
         help_text="the `decision`s POST .../decisions/ accepts for this report now",
     )
-    versions = VersionSerializer(
+    versions = ReportVersionSerializer(
         many=True, help_text="other published language versions: a take-down takes them too"
     )
-    versions_taken_down = VersionSerializer(
+    versions_taken_down = ReportVersionSerializer(
         many=True, help_text="language versions taken down under this case"
     )
     other_reports = OtherReportSerializer(many=True)
-    attachments = AttachmentSerializer(many=True)
-    events = EventSerializer(
+    attachments = ReportAttachmentSerializer(many=True)
+    events = ReportEventSerializer(
         many=True, source="history", help_text="the report's history, oldest first"
     )
-    audit = AuditSerializer(many=True, help_text="the article's newest audit entries")
+    audit = ReportAuditSerializer(many=True, help_text="the article's newest audit entries")
 
     @extend_schema_field(CounterNoticeSerializer(allow_null=True))
     def get_counter_notice(self, case) -> dict | None:
@@ -208,45 +235,112 @@ class ReportDetailSerializer(ReportSerializer):
         return CounterNoticeSerializer(case).data
 
 
-class DecisionSerializer(serializers.Serializer):
-    """A decision on a report, as the buttons of its web page make it."""
+# Text that says something: a non-blank character, and no NUL (which no database keeps). As
+# a pattern in the schema too, so that it promises only what is accepted.
+SAYS_SOMETHING = r"^[^\x00]*[^\s\x00][^\x00]*$"
+NO_NUL = r"^[^\x00]*$"
 
-    decision = serializers.ChoiceField(
-        choices=DECISIONS,
-        help_text="take_down (published article only), reject (note = the reason, required),"
-        " ask (note = the question, required), restore (after a counter-notice and its"
-        " waiting period), change_ground (with `ground`, while open), assign (with"
-        " `article`, an unassigned report)",
-    )
-    note = serializers.CharField(
+
+def _decision(name: str) -> serializers.ChoiceField:
+    """The `decision` of one kind of decision: exactly `name`."""
+    return serializers.ChoiceField(choices=[name])
+
+
+def _note(help_text: str) -> serializers.RegexField:
+    return serializers.RegexField(
+        NO_NUL,
         max_length=TEXT_MAX,
         required=False,
         allow_blank=True,
         default="",
-        help_text="sent to the reporter (and the author, with a take-down)",
-    )
-    ground = serializers.ChoiceField(
-        choices=Ground.choices, required=False, help_text="only with change_ground"
-    )
-    article = serializers.CharField(
-        max_length=URL_MAX,
-        required=False,
-        help_text="only with assign: the article's address on this site, or its slug",
+        trim_whitespace=False,
+        help_text=help_text,
     )
 
-    def validate(self, attrs):
-        decision = attrs["decision"]
-        if decision == "change_ground" and "ground" not in attrs:
-            raise serializers.ValidationError({"ground": ["change_ground needs a ground"]})
-        if decision != "change_ground" and "ground" in attrs:
-            raise serializers.ValidationError({"ground": ["only change_ground takes a ground"]})
-        if decision == "assign" and not attrs.get("article", "").strip():
-            raise serializers.ValidationError(
-                {"article": ["assign needs the article's address or slug"]}
-            )
-        if decision != "assign" and "article" in attrs:
-            raise serializers.ValidationError({"article": ["only assign takes an article"]})
-        return attrs
+
+def _text(help_text: str, max_length: int) -> serializers.RegexField:
+    return serializers.RegexField(
+        SAYS_SOMETHING, max_length=max_length, trim_whitespace=False, help_text=help_text
+    )
+
+
+class ReportTakeDownSerializer(serializers.Serializer):
+    """Take the (published) article down, and its other language versions with it."""
+
+    decision = _decision("take_down")
+    note = _note("sent to the reporter and in the author's notice")
+
+
+class ReportRejectSerializer(serializers.Serializer):
+    """Close the report without action; the reporter gets the reason."""
+
+    decision = _decision("reject")
+    note = _text("the reason, mailed to the reporter", TEXT_MAX)
+
+
+class ReportAskSerializer(serializers.Serializer):
+    """Ask the reporter for more; they answer on their status page."""
+
+    decision = _decision("ask")
+    note = _text("the question, mailed to the reporter", TEXT_MAX)
+
+
+class ReportRestoreSerializer(serializers.Serializer):
+    """Publish the article again after a counter-notice, once its waiting period is over."""
+
+    decision = _decision("restore")
+    note = _note("sent to the reporter and the author")
+
+
+class ReportChangeGroundSerializer(serializers.Serializer):
+    """Correct what the report is about, while it waits for a decision."""
+
+    decision = _decision("change_ground")
+    ground = serializers.ChoiceField(choices=Ground.choices)
+
+
+class ReportAssignSerializer(serializers.Serializer):
+    """Attach an unassigned (mailed) report to the article it is about."""
+
+    decision = _decision("assign")
+    article = _text("the article's address on this site, or its slug", URL_MAX)
+
+
+DECISION_SERIALIZERS = {
+    "take_down": ReportTakeDownSerializer,
+    "reject": ReportRejectSerializer,
+    "ask": ReportAskSerializer,
+    "restore": ReportRestoreSerializer,
+    "change_ground": ReportChangeGroundSerializer,
+    "assign": ReportAssignSerializer,
+}
+assert tuple(DECISION_SERIALIZERS) == DECISIONS  # noqa: S101 - one list of decisions
+
+DecisionSerializer = PolymorphicProxySerializer(
+    component_name="ReportDecision",
+    serializers=DECISION_SERIALIZERS,
+    resource_type_field_name="decision",
+)
+
+
+def decision_from(data) -> dict:
+    """The request body checked against the serializer of its `decision`; a ValidationError
+    (400) for anything else, and for a field that decision does not take (it would be
+    silently ignored otherwise)."""
+    if not isinstance(data, dict):
+        raise serializers.ValidationError({"decision": ["Send a JSON object."]})
+    name = data.get("decision")
+    if not isinstance(name, str) or name not in DECISION_SERIALIZERS:
+        raise serializers.ValidationError({"decision": [f"must be one of {', '.join(DECISIONS)}"]})
+    serializer = DECISION_SERIALIZERS[name](data=data)
+    for field in ("note", "ground", "article"):
+        if field in data and field not in serializer.fields:
+            raise serializers.ValidationError({field: [f"{name} does not take a {field}"]})
+        # DRF would take a number or a boolean as its text: the schema says a string.
+        if field in data and not isinstance(data[field], str):
+            raise serializers.ValidationError({field: ["must be a string"]})
+    serializer.is_valid(raise_exception=True)
+    return {"note": "", **serializer.validated_data}
 
 
 class QueueFilterSerializer(serializers.Serializer):

@@ -10,18 +10,22 @@ logged, mailed and purged exactly as one made on the report page; what an action
 """
 
 from django.urls import path, re_path
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import serializers
 from rest_framework.response import Response
 
 from newsdesk.api.endpoints.report_serializers import (
+    PAGE_PARAMETERS,
     DecisionSerializer,
     QueueFilterSerializer,
     ReportDetailSerializer,
     ReportSerializer,
+    check_query,
+    decision_from,
 )
+from newsdesk.api.openapi import ScopedAutoSchema
 from newsdesk.api.problems import PROBLEM_JSON, problem
-from newsdesk.api.views import PAGE_PARAMETERS, PROBLEM, ApiView, _page_of
+from newsdesk.api.views import PROBLEM, ApiView, _page_of
 from newsdesk.articles.models import Article
 from newsdesk.core.errors import ActionRefused
 from newsdesk.editorial.grounds import Ground
@@ -39,15 +43,24 @@ from newsdesk.reports.permissions import (
 # query (a NUL byte would otherwise reach PostgreSQL).
 CASE = r"(?P<case>R-[0-9]{4}-[0-9]{6})"
 CASE_PARAMETER = OpenApiParameter(
-    "case", str, OpenApiParameter.PATH, description="the case number, R-<year>-<6 digits>"
+    "case",
+    {"type": "string", "pattern": "^R-[0-9]{4}-[0-9]{6}$"},
+    OpenApiParameter.PATH,
+    description="the case number, R-<year>-<6 digits>",
 )
 # The article's audit entries the case shows (the web page shows as many).
 AUDIT_SHOWN = 20
-# A refusal that is the request's fault (a reason or question left out): 400; every other
-# refusal is about the report's or the article's state: 409. As reports.views.decide.
-BAD_REQUEST_CODES = {"note_required", "ground"}
+# A refusal that is the request's fault (a reason or question left out): 400, as
+# reports.views.decide; an article to assign that is not there: 404; every other refusal is
+# about the report's or the article's state: 409.
+STATUS_OF_REFUSAL = {"note_required": 400, "ground": 400, "unknown_article": 404}
 TRIAGE = {"assign", "change_ground"}
-QUEUE_PARAMETERS = {"state", "ground", "unassigned", "limit", "offset"}
+QUEUE_FILTERS = {"state", "ground", "unassigned"}
+
+
+def problems(*codes: int) -> dict:
+    """The error answers of an operation, as what they are: application/problem+json."""
+    return {(code, PROBLEM_JSON): PROBLEM for code in codes}
 
 
 def _case(report: Report) -> Report:
@@ -97,8 +110,9 @@ def _decide(report: Report, editor, data: dict) -> Report:
         return actions.change_ground(report=report, ground=data["ground"], editor=editor)
     article = _article_named(data["article"])
     if article is None:
-        raise serializers.ValidationError(
-            {"article": ["No article of this site has that address or slug."]}
+        # The web's message (reports.views.assign); a 404: what it names is not there.
+        raise ActionRefused(
+            _("No article of this site has that address or slug."), code="unknown_article"
         )
     return actions.assign_report(report=report, article=article, editor=editor)
 
@@ -135,18 +149,12 @@ class ReportList(ApiView):
         ],
         responses={
             200: _page_of(ReportSerializer),
-            400: PROBLEM,
-            401: PROBLEM,
-            403: PROBLEM,
-            404: PROBLEM,
-            429: PROBLEM,
+            **problems(400, 401, 403, 404, 429),
         },
     )
     def get(self, request):
         access_queue_for_triage(request.user)
-        unknown = sorted(set(request.query_params) - QUEUE_PARAMETERS)
-        if unknown:
-            raise serializers.ValidationError({unknown[0]: ["is not a parameter here"]})
+        check_query(request, QUEUE_FILTERS)
         filters = QueueFilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
         reports = queries.report_queue(
@@ -169,10 +177,7 @@ class ReportDetail(ApiView):
         parameters=[CASE_PARAMETER],
         responses={
             200: ReportDetailSerializer,
-            401: PROBLEM,
-            403: PROBLEM,
-            404: PROBLEM,
-            429: PROBLEM,
+            **problems(401, 403, 404, 429),
         },
     )
     def get(self, request, case):
@@ -180,11 +185,23 @@ class ReportDetail(ApiView):
         return Response(ReportDetailSerializer(_detail(report)).data)
 
 
+class DecisionSchema(ScopedAutoSchema):
+    """drf-spectacular cannot tell that a oneOf whose every member has a required field needs
+    a body: it does (an empty POST is a 400)."""
+
+    def _get_request_body(self, *args, **kwargs):
+        body = super()._get_request_body(*args, **kwargs)
+        if body:
+            body["required"] = True
+        return body
+
+
 class ReportDecisions(ApiView):
     """A decision on the report, as the report page's buttons make it: the same action, the
     same log entries, mails and purges."""
 
-    serializer_class = DecisionSerializer
+    schema = DecisionSchema()
+    serializer_class = ReportDetailSerializer
     required_scopes = {"POST": "reports:write"}
 
     @extend_schema(
@@ -193,32 +210,30 @@ class ReportDecisions(ApiView):
         request=DecisionSerializer,
         responses={
             200: OpenApiResponse(ReportDetailSerializer, description="the case after it"),
-            400: PROBLEM,
-            401: PROBLEM,
-            403: PROBLEM,
-            404: PROBLEM,
-            409: OpenApiResponse(
+            **problems(400, 401, 403, 415, 429),
+            (404, PROBLEM_JSON): OpenApiResponse(
+                PROBLEM.response,
+                description="no such report, or (assign, `code` unknown_article) no such article",
+            ),
+            (409, PROBLEM_JSON): OpenApiResponse(
                 PROBLEM.response,
                 description="the report's or the article's state does not allow it"
                 " (`code` says why: invalid_state, not_public, unassigned, assigned,"
                 " court, waiting)",
             ),
-            415: PROBLEM,
-            429: PROBLEM,
         },
     )
     def post(self, request, case):
-        decision = DecisionSerializer(data=request.data)
-        decision.is_valid(raise_exception=True)
+        data = decision_from(request.data)
         # Assigning and correcting the ground are triage on the web too (reports.views).
-        if decision.validated_data["decision"] in TRIAGE:
+        if data["decision"] in TRIAGE:
             report = access_report_for_triage(request.user, case)
         else:
             report = access_report_for_deciding(request.user, case)
         try:
-            report = _decide(report, request.user, decision.validated_data)
+            report = _decide(report, request.user, data)
         except ActionRefused as exc:
-            status = 400 if exc.code in BAD_REQUEST_CODES else 409
+            status = STATUS_OF_REFUSAL.get(exc.code, 409)
             return Response(
                 problem(status, exc.messages[0], code=exc.code),
                 status=status,

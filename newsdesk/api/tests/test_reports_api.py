@@ -199,9 +199,10 @@ class DecisionTests:
     def test_reject_and_ask_need_a_note_400(self, client, writer, story):
         report = file(story)
         for decision in ("reject", "ask"):
-            response = decide(client, writer, report, decision=decision, note="  ")
-            assert response.status_code == 400, decision
-            assert response.json()["code"] == "note_required"
+            for note in ({"note": "  "}, {}):
+                response = decide(client, writer, report, decision=decision, **note)
+                assert response.status_code == 400, decision
+                assert response.json()["detail"].startswith("note: ")
         response = decide(client, writer, report, decision="ask", note="Which passage?")
         assert response.status_code == 200
         assert response.json()["state"] == "needs_info"
@@ -222,6 +223,9 @@ class DecisionTests:
             {"decision": "assign"},
             {"decision": "reject", "article": "stadtwerke"},
             {"decision": "take_down", "note": "a\x00b"},
+            {"decision": "reject", "note": "\x00"},
+            {"decision": ["reject"]},
+            {"decision": "restore", "note": 5},
         ):
             response = decide(client, writer, report, **body)
             assert response.status_code == 400, body
@@ -247,7 +251,9 @@ class DecisionTests:
         unassigned report attached to the article named by address or slug."""
         report = file(None)
         response = decide(client, writer, report, decision="assign", article="no-such-slug")
-        assert response.status_code == 400
+        assert response.status_code == 404
+        assert response.json()["code"] == "unknown_article"
+        assert response.json()["detail"] == "No article of this site has that address or slug."
         response = decide(
             client,
             writer,
