@@ -5,7 +5,9 @@ import datetime as dt
 
 import pytest
 from django.core import mail
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from newsdesk.accounts import actions as accounts
@@ -343,3 +345,16 @@ def test_the_api_and_the_web_record_a_take_down_alike(editor, writer):
     assert web_mails > 0 and len(mail.outbox) == 2 * web_mails
     assert Client().get(f"/api/v1/articles/{web_story.pk}/").status_code == 451
     assert Client().get(f"/api/v1/articles/{api_story.pk}/").status_code == 451
+
+
+def test_the_queue_does_not_grow_its_queries_with_reports(client, reader, story):
+    """One page of the queue costs the same queries for one report as for six."""
+    file(story)
+    client.get("/api/v1/reports/", **reader)
+    with CaptureQueriesContext(connection) as one:
+        client.get("/api/v1/reports/", **reader)
+    for _ in range(5):
+        file(article(title="Other", body="Other text."))
+    with CaptureQueriesContext(connection) as six:
+        assert len(client.get("/api/v1/reports/", **reader).json()["data"]) == 6
+    assert len(six) == len(one)
