@@ -9,10 +9,11 @@ here (their token's `reviews:write`, then editorial.permissions).
 
 import datetime as dt
 
+from django.core.validators import RegexValidator
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_field
 from rest_framework import serializers
 
 from newsdesk.api.serializers import SectionSerializer, TagSerializer, api_url
@@ -74,7 +75,7 @@ class ReviewSerializer(serializers.Serializer):
     web_url = serializers.SerializerMethodField(help_text="the review page for editors")
     title = serializers.CharField()
     language = serializers.CharField(help_text="BCP 47")
-    kind = serializers.ChoiceField(choices=Article.Kind.choices)
+    kind = serializers.ChoiceField(choices=Article.Kind.values)
     section = SectionSerializer()
     state = serializers.ChoiceField(choices=Article.Status.choices, source="status")
     state_label = serializers.CharField(source="get_status_display")
@@ -379,3 +380,44 @@ class ReviewDecisionSerializer(serializers.Serializer):
         elif "at" in self.initial_data:
             raise serializers.ValidationError({"at": ["only with schedule"]})
         return data
+
+
+class ReleaseSerializer(serializers.Serializer):
+    """Releasing takes no body."""
+
+
+# The request schema, one member per decision, saying what each needs (the checks themselves
+# are ReviewDecisionSerializer's; a time in the future is one a schema can't state).
+_WORDS = [RegexValidator(r"\S")]
+
+
+def _member(name: str, **fields) -> type:
+    # A const, not a one-value enum: drf-spectacular would name each such enum a component.
+    const = extend_schema_field({"type": "string", "const": name})
+    fields = {"decision": const(type("DecisionField", (serializers.CharField,), {}))(), **fields}
+    class_name = "Review" + name.title().replace("_", "") + "Serializer"
+    return type(class_name, (serializers.Serializer,), fields)
+
+
+def _note(required=False):
+    if required:
+        return serializers.CharField(max_length=NOTE_MAX, validators=_WORDS)
+    return serializers.CharField(max_length=NOTE_MAX, required=False, allow_blank=True)
+
+
+DECISION_REQUEST = PolymorphicProxySerializer(
+    component_name="ReviewDecision",
+    serializers={
+        "publish": _member("publish", note=_note()),
+        "approve": _member("approve", note=_note()),
+        "request_changes": _member("request_changes", note=_note(required=True)),
+        "reject": _member("reject", reason=_note(required=True)),
+        "unpublish": _member("unpublish", note=_note()),
+        "schedule": _member(
+            "schedule",
+            at=AwareDateTimeField(help_text="in the future, with a time zone offset"),
+            note=_note(),
+        ),
+    },
+    resource_type_field_name="decision",
+)

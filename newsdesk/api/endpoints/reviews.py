@@ -17,17 +17,21 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import serializers
 from rest_framework.response import Response
 
+from newsdesk.api.endpoints.report_serializers import PAGE_PARAMETERS
 from newsdesk.api.endpoints.review_serializers import (
     CLAIM_ACTIONS,
+    DECISION_REQUEST,
     DECISIONS,
+    OLDER_THAN_MAX,
     ClaimSerializer,
     QueueFilterSerializer,
+    ReleaseSerializer,
     ReviewDecisionSerializer,
     ReviewDetailSerializer,
     ReviewSerializer,
 )
 from newsdesk.api.problems import PROBLEM_JSON, problem
-from newsdesk.api.views import PAGE_PARAMETERS, PROBLEM, ApiView, _page_of
+from newsdesk.api.views import PROBLEM, ApiView, _page_of
 from newsdesk.articles.models import Article
 from newsdesk.core.errors import ActionRefused
 from newsdesk.editorial import actions
@@ -61,8 +65,13 @@ BAD_REQUEST_FIELDS = {"note_required": "note", "past": "at"}
 CLAIM_TRANSITIONS = {"take_over": "claim"}
 S = Article.Status
 
-ID_PARAMETER = OpenApiParameter("article_id", int, OpenApiParameter.PATH, description="its id")
-ERRORS = {401: PROBLEM, 403: PROBLEM, 404: PROBLEM, 429: PROBLEM}
+ID_PARAMETER = OpenApiParameter(
+    "article_id", {"type": "integer", "minimum": 1}, OpenApiParameter.PATH, description="its id"
+)
+# Every error is application/problem+json.
+ERRORS = {(code, PROBLEM_JSON): PROBLEM for code in (401, 403, 404, 429)}
+BAD_REQUEST = {(400, PROBLEM_JSON): PROBLEM}
+UNSUPPORTED = {(415, PROBLEM_JSON): PROBLEM}
 CONFLICT = OpenApiResponse(
     PROBLEM.response,
     description="the article's state does not allow it, or another editor holds the claim"
@@ -149,14 +158,20 @@ class ReviewList(ApiView):
         operation_id="reviews_list",
         parameters=[
             OpenApiParameter("section", str, description="section slug"),
-            OpenApiParameter("language", str, description="BCP 47 tag; `de` also finds `de-AT`"),
+            OpenApiParameter(
+                "language",
+                {"type": "string", "maxLength": 35},
+                description="BCP 47 tag; `de` also finds `de-AT`",
+            ),
             OpenApiParameter("kind", str, enum=Article.Kind.values),
             OpenApiParameter(
-                "older_than_days", int, description="waiting at least this many days (0 to 3650)"
+                "older_than_days",
+                {"type": "integer", "minimum": 0, "maximum": OLDER_THAN_MAX},
+                description="waiting at least this many days",
             ),
             *PAGE_PARAMETERS,
         ],
-        responses={200: _page_of(ReviewSerializer), 400: PROBLEM, **ERRORS},
+        responses={200: _page_of(ReviewSerializer), **BAD_REQUEST, **ERRORS},
     )
     def get(self, request):
         access_queue_for_review(request.user)
@@ -207,9 +222,9 @@ class ReviewClaim(ApiView):
         request=ClaimSerializer,
         responses={
             200: OpenApiResponse(ReviewDetailSerializer, description="the submission after it"),
-            400: PROBLEM,
-            409: CONFLICT,
-            415: PROBLEM,
+            (409, PROBLEM_JSON): CONFLICT,
+            **BAD_REQUEST,
+            **UNSUPPORTED,
             **ERRORS,
         },
     )
@@ -231,6 +246,7 @@ class ReviewClaim(ApiView):
 class ReviewRelease(ApiView):
     """Gives up one's own claim, as the review page's "Release" button (no body)."""
 
+    serializer_class = ReleaseSerializer
     required_scopes = WRITE
 
     @extend_schema(
@@ -239,7 +255,7 @@ class ReviewRelease(ApiView):
         request=None,
         responses={
             200: OpenApiResponse(ReviewDetailSerializer, description="the submission after it"),
-            409: CONFLICT,
+            (409, PROBLEM_JSON): CONFLICT,
             **ERRORS,
         },
     )
@@ -277,12 +293,12 @@ class ReviewDecisions(ApiView):
     @extend_schema(
         operation_id="reviews_decide",
         parameters=[ID_PARAMETER],
-        request=ReviewDecisionSerializer,
+        request=DECISION_REQUEST,
         responses={
             200: OpenApiResponse(ReviewDetailSerializer, description="the submission after it"),
-            400: PROBLEM,
-            409: CONFLICT,
-            415: PROBLEM,
+            (409, PROBLEM_JSON): CONFLICT,
+            **BAD_REQUEST,
+            **UNSUPPORTED,
             **ERRORS,
         },
     )

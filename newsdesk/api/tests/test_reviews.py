@@ -572,8 +572,42 @@ def test_the_schema_documents_every_operation_and_its_errors(client):
         assert set(operation["responses"]) == statuses, path
         assert operation["security"] == [{"token": []}]
         assert "`reviews:write`" in operation["description"]
-    decision = schema["components"]["schemas"]["ReviewDecision"]
-    assert set(decision["properties"]) == {"decision", "note", "reason", "at"}
+    members = {
+        ref["$ref"].rsplit("/", 1)[1]
+        for ref in schema["components"]["schemas"]["ReviewDecision"]["oneOf"]
+    }
+    required = {name: schema["components"]["schemas"][name]["required"] for name in members}
+    assert required == {
+        "ReviewPublish": ["decision"],
+        "ReviewApprove": ["decision"],
+        "ReviewRequestChanges": ["decision", "note"],
+        "ReviewReject": ["decision", "reason"],
+        "ReviewUnpublish": ["decision"],
+        "ReviewSchedule": ["at", "decision"],
+    }
+    for method in ["get", "post"]:
+        for path in review_paths:
+            for code, response in (
+                schema["paths"][path].get(method, {}).get("responses", {}).items()
+            ):
+                if code != "200":
+                    assert list(response["content"]) == ["application/problem+json"], (path, code)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/reviews/",
+        "/api/v1/reviews/{id}/",
+        "/api/v1/reviews/{id}/claim/",
+        "/api/v1/reviews/{id}/release/",
+        "/api/v1/reviews/{id}/decisions/",
+    ],
+)
+def test_options_is_answered_not_a_500(client, auth, path):
+    a = submitted()
+    response = client.options(path.format(id=a.pk), **auth)
+    assert response.status_code == 200
 
 
 def test_review_queue_order_is_editorial_queries(client, auth):
