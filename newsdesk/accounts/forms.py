@@ -37,6 +37,7 @@ class ApiTokenForm(forms.Form):
         label=_("Name"),
         max_length=ApiToken._meta.get_field("name").max_length,
         help_text=_("What the token is for, e.g. “laptop script” or “CI”."),
+        error_messages={"required": _("Give the token a name.")},
     )
     scopes = forms.MultipleChoiceField(
         label=_("Scopes"),
@@ -50,6 +51,8 @@ class ApiTokenForm(forms.Form):
     )
 
     def __init__(self, *args, user, **kwargs):
+        # Its own ids: it shares the page with the profile form.
+        kwargs.setdefault("auto_id", "id_token_%s")
         super().__init__(*args, **kwargs)
         self.fields["scopes"].choices = [
             (scope, f"{scope} – {tokens.SCOPES[scope]}") for scope in tokens.scopes_for(user)

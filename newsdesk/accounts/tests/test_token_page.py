@@ -2,8 +2,10 @@
 the scopes a role is offered, errors that keep the input, the rate limit, the German page."""
 
 import re
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
 from newsdesk.accounts import tokens
 from newsdesk.accounts.actions import create_token
@@ -161,7 +163,7 @@ def test_bad_input_shows_errors_and_keeps_what_was_typed(client, writer):
         CREATE, {"name": "   ", "scopes": ["submissions:write"], "expires_in_days": "30"}
     )
     html = response.content.decode()
-    assert response.status_code == 200 and "This field is required." in html
+    assert response.status_code == 200 and "Give the token a name." in html
     assert re.search(r'value="submissions:write"[^>]*checked', html)
     response = client.post(
         CREATE, {"name": "x", "scopes": ["submissions:write"], "expires_in_days": "9999"}
@@ -182,10 +184,24 @@ def test_creation_is_rate_limited_per_user(client, writer, settings):
     assert ApiToken.objects.filter(user=writer).count() == 20
 
 
+def test_expired_and_revoked_tokens_show_their_state_and_no_revoke_button(client, writer):
+    expired, _token = create_token(
+        user=writer, name="old", scopes=["submissions:write"], expires_in_days=7
+    )
+    ApiToken.objects.filter(pk=expired.pk).update(expires_at=timezone.now() - timedelta(days=1))
+    revoked, _token = create_token(
+        user=writer, name="gone", scopes=["submissions:write"], expires_in_days=7
+    )
+    client.post(revoke_url(revoked))
+    html = client.get(PROFILE).content.decode()
+    assert ">expired<" in html and ">revoked<" in html and ">active<" not in html
+    assert revoke_url(expired) not in html and revoke_url(revoked) not in html
+
+
 def test_german_page_renders(client, writer):
     create_token(user=writer, name="Skript", scopes=["submissions:write"], expires_in_days=7)
     response = client.get("/de/account/profile/")
     assert response.status_code == 200
     html = response.content.decode()
-    assert 'lang="de"' in html and "Skript" in html
+    assert 'lang="de"' in html and "Skript" in html and "Ihr Profil" in html
     assert 'action="/de/account/tokens/"' in html
