@@ -372,4 +372,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Several models have a `state` or `status`: each enum named after what it belongs to.
+    "ENUM_NAME_OVERRIDES": {
+        "ArticleStateEnum": "newsdesk.articles.models.Article.Status",
+        "ReportStateEnum": "newsdesk.reports.models.Report.State",
+        "IssueStatusEnum": "newsdesk.newsletter.models.Issue.Status",
+        "SubscriptionStateEnum": "newsdesk.newsletter.models.Subscription.Status",
+        "CheckStatusEnum": "newsdesk.api.endpoints.review_serializers.CHECK_STATUSES",
+    },
 }

@@ -7,6 +7,7 @@ for 500 and silently gets 100 would believe it has everything.
 from urllib.parse import urlencode
 
 from django.conf import settings
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework.exceptions import ValidationError
 
 DEFAULT_LIMIT = 20
@@ -18,8 +19,10 @@ MAX_OFFSET = 1_000_000_000
 
 def _integer(request, name: str, default: int, low: int, high: int | None) -> int:
     raw = request.query_params.get(name)
-    if raw is None or raw == "":
+    if raw is None:
         return default
+    if raw == "":
+        raise ValidationError({name: ["may not be empty"]})
     if not raw.isascii() or not raw.isdigit() or len(raw) > 12:
         raise ValidationError({name: [f"must be a whole number from {low}, not {raw[:40]!r}"]})
     value = int(raw)
@@ -27,6 +30,22 @@ def _integer(request, name: str, default: int, low: int, high: int | None) -> in
         bounds = f"from {low} to {high}" if high is not None else f"at least {low}"
         raise ValidationError({name: [f"must be {bounds}, not {value}"]})
     return value
+
+
+# The page parameters of every list operation, with the bounds `page_bounds` enforces, so that
+# the schema does not promise what is a 400.
+PAGE_PARAMETERS = [
+    OpenApiParameter(
+        "limit",
+        {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT},
+        description=f"1 to {MAX_LIMIT}, default {DEFAULT_LIMIT}",
+    ),
+    OpenApiParameter(
+        "offset",
+        {"type": "integer", "minimum": 0, "maximum": MAX_OFFSET},
+        description="items to skip, default 0",
+    ),
+]
 
 
 def page_bounds(request) -> tuple[int, int]:

@@ -29,5 +29,5 @@ urlpatterns = [
     path("v1/", include(reports.urlpatterns)),
     path("v1/", include(newsletters.urlpatterns)),
     path("v1/", include(webhooks.urlpatterns)),
-    re_path(r"^.*$", views.not_found),
+    re_path(r"^[\s\S]*$", views.not_found),
 ]

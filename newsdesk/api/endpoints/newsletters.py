@@ -20,7 +20,8 @@ from newsdesk.api.endpoints.newsletter_serializers import (
     DeskSubscriberFilterSerializer,
     DeskSubscriberSerializer,
 )
-from newsdesk.api.endpoints.report_serializers import PAGE_PARAMETERS, check_query
+from newsdesk.api.endpoints.report_serializers import check_query
+from newsdesk.api.pagination import PAGE_PARAMETERS
 from newsdesk.api.problems import PROBLEM_JSON
 from newsdesk.api.queries import ID_DIGITS
 from newsdesk.api.views import PROBLEM, ApiView, _page_of

@@ -3,10 +3,9 @@
 counter-notice, the history and the article's audit entries. Only editors and admins get here."""
 
 from django.urls import reverse
-from drf_spectacular.utils import OpenApiParameter, PolymorphicProxySerializer, extend_schema_field
+from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_field
 from rest_framework import serializers
 
-from newsdesk.api.pagination import MAX_LIMIT, MAX_OFFSET
 from newsdesk.api.serializers import api_url
 from newsdesk.articles.alternates import absolute_url
 from newsdesk.editorial.grounds import Ground
@@ -15,22 +14,6 @@ from newsdesk.reports.models import TEXT_MAX, URL_MAX, Report, ReportEvent
 # The decisions the web's report page offers (reports.views.DECISIONS), and the two triage
 # steps it has beside them (assign an unassigned report, correct the ground).
 DECISIONS = ("take_down", "reject", "ask", "restore", "change_ground", "assign")
-
-
-# api.views.PAGE_PARAMETERS with the bounds api.pagination enforces, so that the schema does
-# not promise what is a 400.
-PAGE_PARAMETERS = [
-    OpenApiParameter(
-        "limit",
-        {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT},
-        description=f"1 to {MAX_LIMIT}, default 20",
-    ),
-    OpenApiParameter(
-        "offset",
-        {"type": "integer", "minimum": 0, "maximum": MAX_OFFSET},
-        description="items to skip, default 0",
-    ),
-]
 
 
 def check_query(request, allowed: set[str]) -> None:

@@ -15,7 +15,6 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework.response import Response
 
 from newsdesk.api.endpoints.report_serializers import (
-    PAGE_PARAMETERS,
     DecisionSerializer,
     QueueFilterSerializer,
     ReportDetailSerializer,
@@ -24,6 +23,7 @@ from newsdesk.api.endpoints.report_serializers import (
     decision_from,
 )
 from newsdesk.api.openapi import ScopedAutoSchema
+from newsdesk.api.pagination import PAGE_PARAMETERS
 from newsdesk.api.problems import PROBLEM_JSON, problem
 from newsdesk.api.views import PROBLEM, ApiView, _page_of
 from newsdesk.articles.models import Article

@@ -17,7 +17,6 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import serializers
 from rest_framework.response import Response
 
-from newsdesk.api.endpoints.report_serializers import PAGE_PARAMETERS
 from newsdesk.api.endpoints.review_serializers import (
     CLAIM_ACTIONS,
     DECISION_REQUEST,
@@ -30,6 +29,7 @@ from newsdesk.api.endpoints.review_serializers import (
     ReviewDetailSerializer,
     ReviewSerializer,
 )
+from newsdesk.api.pagination import PAGE_PARAMETERS
 from newsdesk.api.problems import PROBLEM_JSON, problem
 from newsdesk.api.views import PROBLEM, ApiView, _page_of
 from newsdesk.articles.models import Article

@@ -6,10 +6,7 @@ an editor's token with reviews:write; an editor's token with every scope an edit
 except reviews:write; an admin's token with reviews:write.
 """
 
-import datetime as dt
-
 import pytest
-from django.utils import timezone
 
 from newsdesk.accounts import actions as accounts
 from newsdesk.accounts.tests.factories import UserFactory
@@ -29,7 +26,8 @@ EDITOR_SCOPES_BUT_REVIEWS = [
     "reports:write",
     "newsletters:read",
 ]
-LATER = (timezone.now() + dt.timedelta(days=30)).isoformat()
+# A fixed time far ahead: the test ids hold it, and pytest-xdist workers must collect the same.
+LATER = "2099-01-02T10:00:00+00:00"
 
 # (method, path, body, the article's state before, then one status per caller in the order
 # of CALLERS). States: "submitted"; "held_by_caller" / "held_by_other": in review, claimed by
