@@ -133,8 +133,8 @@ def test_scopes_offered_follow_the_role(client):
     client.force_login(UserFactory(admin=True))
     html = client.get(PROFILE).content.decode()
     assert checkbox_values(html) == list(tokens.SCOPES)
-    assert len(checkbox_values(html)) == 7
-    assert str(tokens.SCOPES["webhooks:manage"]) in html
+    assert len(checkbox_values(html)) == 6
+    assert str(tokens.SCOPES["subscribers:read"]) in html
 
 
 def test_lifetime_choices_default_to_90_days(client, writer):
