@@ -29,14 +29,7 @@ from newsdesk.api.serializers import (
     TagSerializer,
 )
 from newsdesk.api.throttling import add_headers
-from newsdesk.articles.cache_tags import article_tag
-from newsdesk.articles.queries import public_authors, translation_family_ids
-from newsdesk.core.page_cache import cache_page_with
-from newsdesk.newsletter.queries import archive_tag
-
-# Every publication (and every withdrawal, every edit of a published article) purges the home
-# tag of the article's interface language: a list of all languages is tagged with all of them.
-EVERY_HOME = {f"home:{code}" for code, _name in settings.LANGUAGES}
+from newsdesk.articles.queries import public_authors
 
 PROBLEM = OpenApiResponse(
     response=inline_serializer(
@@ -151,18 +144,13 @@ class ArticleList(ApiView):
     def get(self, request):
         selection = queries.filtered_articles(request.query_params)
         capped = selection.search_capped
-        response = self.respond_with_page(
+        return self.respond_with_page(
             request,
             selection.articles,
             ArticleSerializer,
             last_modified=queries.articles_changed_at(selection.articles),
             meta={"search": {"capped": capped}} if capped is not None else None,
         )
-        # Only the list without a query is stored (core/page_cache.py): the newest page. Each
-        # article on it purges it when it changes (a byline or tag rename purges its articles);
-        # any publication or withdrawal purges a home tag.
-        shown = {article_tag(item["id"]) for item in response.data["data"]}
-        return cache_page_with(response, shown | EVERY_HOME)
 
 
 class ArticleDetail(ApiView):
@@ -190,15 +178,7 @@ class ArticleDetail(ApiView):
         self.last_modified = article.updated_at
         with translation.override(settings.LANGUAGE_CODE):
             response = Response(ArticleDetailSerializer(article).data)
-        # What it shows: the article, its byline, section and tags, and its language versions
-        # (visible or not: publishing or withdrawing one changes `translations`). An id names
-        # the article with that id if there is one, else one whose slug is those digits.
-        tags = {article_tag(pk) for pk in translation_family_ids(article)}
-        tags |= {article_tag(article.pk), f"author:{article.author_id}"}
-        tags |= {f"section:{article.section_id}"} | {f"tag:{t.pk}" for t in article.tags.all()}
-        if ref.isascii() and ref.isdigit() and len(ref) <= queries.ID_DIGITS:
-            tags.add(article_tag(int(ref)))
-        return cache_page_with(response, tags)
+        return response
 
     def handle_exception(self, exc):
         response = super().handle_exception(exc)
@@ -207,10 +187,7 @@ class ArticleDetail(ApiView):
         return response
 
 
-def _simple_list(name, serializer_class, queryset_function, doc, cache_tags=None):
-    """A plain paginated list; with `cache_tags(data)`, the cache tags whose purges cover every
-    change of the page that `data` (its items) is, the page without a query is stored."""
-
+def _simple_list(name, serializer_class, queryset_function, doc):
     @extend_schema(
         operation_id=f"{name.removesuffix('List').lower()}s_list",
         description=doc,
@@ -226,49 +203,33 @@ def _simple_list(name, serializer_class, queryset_function, doc, cache_tags=None
         unknown = sorted(set(request.query_params) - {"limit", "offset"})
         if unknown:
             raise serializers.ValidationError({unknown[0]: ["is not a parameter here"]})
-        response = self.respond_with_page(request, queryset_function(), serializer_class)
-        if cache_tags is None:
-            return response
-        return cache_page_with(response, cache_tags(response.data["data"]))
+        return self.respond_with_page(request, queryset_function(), serializer_class)
 
     return type(
         name, (ApiView,), {"serializer_class": serializer_class, "get": get, "__doc__": doc}
     )
 
 
-# Not cached: an admin deactivating an author takes them off the list but purges nothing.
 AuthorList = _simple_list(
     "AuthorList",
     AuthorSerializer,
     lambda: public_authors().order_by("display_name", "pk"),
     "Authors with at least one published article.",
 )
-# Any change of a section empties the whole page cache (articles/signals.py).
 SectionList = _simple_list(
-    "SectionList",
-    SectionSerializer,
-    queries.sections,
-    "Sections, in the site's order.",
-    cache_tags=lambda data: {"api:sections"},
+    "SectionList", SectionSerializer, queries.sections, "Sections, in the site's order."
 )
-# A tag enters or leaves the list with a publication, withdrawal or edit (a home tag); a rename
-# purges tag:<id> and may move any visible tag onto the first page, so it carries all of them.
 TagList = _simple_list(
     "TagList",
     TagSerializer,
     lambda: queries.visible_tags().order_by("name"),
     "Tags of at least one published article.",
-    cache_tags=lambda data: EVERY_HOME
-    | {f"tag:{pk}" for pk in queries.visible_tags().values_list("pk", flat=True)},
 )
-# Newsletters change only in the admin (which empties the page cache); a sent issue purges its
-# newsletter's archive tag.
 NewsletterList = _simple_list(
     "NewsletterList",
     NewsletterSerializer,
     queries.newsletters,
     "Newsletters one can subscribe to, with their public archive.",
-    cache_tags=lambda data: {"api:newsletters"} | {archive_tag(item["id"]) for item in data},
 )
 
 
