@@ -8,10 +8,13 @@
 #   static_rps                nginx serving the same HTML bytes as a file (the ceiling)
 #   article_to_static_ratio   article_rps / static_rps
 #   article_uncached_rps      same page with PAGE_CACHE=0: full Django view, template, queries
+#   api_articles_list_rps     anonymous GET /api/v1/articles/?limit=20 through granian + FrontCache
+#   api_articles_list_uncached_rps  the same with PAGE_CACHE=0: DRF, throttle, queries, JSON
 #   web_worker_rss_mb         max peak RSS (VmHWM) of the granian worker processes
 #
 # stdout carries only the `BENCH <name> <value> <unit>` lines; progress goes to stderr.
-# See bench/README.md. Knobs (environment): BENCH_ARTICLE_PATH, BENCH_DURATION, BENCH_WARMUP.
+# See bench/README.md. Knobs (environment): BENCH_ARTICLE_PATH, BENCH_API_PATH, BENCH_DURATION,
+# BENCH_WARMUP, BENCH_WEB_ONLY=1 (only the figures above, not the Python benchmarks after them).
 set -euo pipefail
 shopt -s inherit_errexit
 cd "$(dirname "$0")/.."
@@ -20,6 +23,7 @@ BIN=$ROOT/.venv/bin
 HELPERS=("$BIN/python" "$ROOT/bench/helpers.py")
 
 ARTICLE_PATH=${BENCH_ARTICLE_PATH:-/de/articles/waermepumpen-foerderung-analyse/}
+API_PATH=${BENCH_API_PATH:-/api/v1/articles/?limit=20}
 DURATION=${BENCH_DURATION:-10s}
 WARMUP=${BENCH_WARMUP:-3s}
 WRK=(wrk -t2 -c32 --timeout 10s) # a long timeout: the uncached page is slow under 32 connections
@@ -117,6 +121,9 @@ export SITE_URL=http://127.0.0.1:8000
 SECRET_KEY=$("$BIN/python" -c 'import secrets; print(secrets.token_urlsafe(64))')
 export SECRET_KEY
 export SERVE_MEDIA=1
+# wrk comes from one address: the API's anonymous limit (600/m) would answer 429 within a second.
+# The throttle still runs (and counts in the file cache) on every uncached API request.
+export API_ANONYMOUS_RATE=100000000/m
 export PYTHONDONTWRITEBYTECODE=1
 
 log "instance in $NEWSDESK_VAR: migrate, loaddemo (renditions made inline)"
@@ -148,6 +155,8 @@ GRANIAN_UNCACHED=$STARTED_PID
 ARTICLE_URL=http://127.0.0.1:$PORT_CACHED$ARTICLE_PATH
 UNCACHED_URL=http://127.0.0.1:$PORT_UNCACHED$ARTICLE_PATH
 STATIC_URL=http://127.0.0.1:$PORT_NGINX/page.html
+API_URL=http://127.0.0.1:$PORT_CACHED$API_PATH
+API_UNCACHED_URL=http://127.0.0.1:$PORT_UNCACHED$API_PATH
 
 # --- 4. warm the page cache, save the exact bytes, serve them with nginx -----------------------
 mkdir -m 755 "$TMP/www"
@@ -158,6 +167,11 @@ chmod 644 "$TMP/www/page.html"
 # The PAGE_CACHE=0 server neither stores nor answers from the page cache.
 helper fetch "$UNCACHED_URL" --out "$TMP/uncached.html" --expect-header X-Page-Cache=
 helper fetch "$UNCACHED_URL" --out "$TMP/uncached.html" --expect-header X-Page-Cache=
+# The API list (not in the page cache yet: both answers come from Django).
+helper fetch "$API_URL" --out "$TMP/api-miss.json"
+helper fetch "$API_URL" --out "$TMP/api-hit.json" \
+  --same-as "$TMP/api-miss.json"
+helper fetch "$API_UNCACHED_URL" --out "$TMP/api-uncached.json" --expect-header X-Page-Cache=
 
 mkdir -p "$TMP/nginx"
 cat >"$TMP/nginx/nginx.conf" <<EOF
@@ -209,10 +223,13 @@ log "load average before the runs: $(cut -d' ' -f1-3 /proc/loadavg) ($(nproc) co
 ARTICLE_RPS=$(measure article "$ARTICLE_URL")
 STATIC_RPS=$(measure static "$STATIC_URL")
 UNCACHED_RPS=$(measure article_uncached "$UNCACHED_URL")
+API_RPS=$(measure api_articles_list "$API_URL")
+API_UNCACHED_RPS=$(measure api_articles_list_uncached "$API_UNCACHED_URL")
 RATIO=$(helper ratio "$ARTICLE_RPS" "$STATIC_RPS")
 
 # The page must still be served from the cache after the run (nothing purged it meanwhile).
 helper fetch "$ARTICLE_URL" --out "$TMP/after.html" --expect-header X-Page-Cache=hit
+helper fetch "$API_URL" --out "$TMP/api-after.json"
 
 # --- 6. peak RSS of the web workers (both servers, so the uncached render path counts) ---------
 RSS_MB=$(helper peak-rss "$GRANIAN_CACHED" "$GRANIAN_UNCACHED")
@@ -223,8 +240,12 @@ RSS_MB=$(helper peak-rss "$GRANIAN_CACHED" "$GRANIAN_UNCACHED")
   echo "BENCH static_rps $STATIC_RPS req/s"
   echo "BENCH article_to_static_ratio $RATIO ratio"
   echo "BENCH article_uncached_rps $UNCACHED_RPS req/s"
+  echo "BENCH api_articles_list_rps $API_RPS req/s"
+  echo "BENCH api_articles_list_uncached_rps $API_UNCACHED_RPS req/s"
   echo "BENCH web_worker_rss_mb $RSS_MB MB"
 } >&3
+
+if [[ ${BENCH_WEB_ONLY:-0} == 1 ]]; then exit 0; fi
 
 # Submission checks and the near-duplicate index over 100,000 generated articles (its own
 # temporary instance; a minute or two).
