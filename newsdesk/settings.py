@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "newsdesk.discovery",
     "newsdesk.newsletter",
     "newsdesk.reports",
+    "newsdesk.webhooks",
     "newsdesk.api",
 ]
 
@@ -338,6 +339,15 @@ if not REDIS_URL:
     # "Not officially supported": the embedded mode's cache is our own file cache, whose add()
     # and incr() are atomic across processes (core/file_cache.py); production uses Redis.
     SILENCED_SYSTEM_CHECKS.append("django_ratelimit.W001")
+
+# --- webhooks (newsdesk/webhooks, docs/webhooks.md) ------------------------------------------
+# Endpoints on loopback, private or link-local addresses are refused unless this is on (a
+# receiver on the same machine or network; the tests).
+WEBHOOKS_ALLOW_PRIVATE_TARGETS = env_bool("WEBHOOKS_ALLOW_PRIVATE_TARGETS")
+# Seconds for connecting to an endpoint and for each read of its answer.
+WEBHOOKS_TIMEOUT = 10
+# Requests a worker has in flight at once.
+WEBHOOKS_CONCURRENCY = int(os.environ.get("WEBHOOKS_CONCURRENCY", "4"))
 
 # --- REST API (newsdesk/api) ------------------------------------------------------------------
 # Requests per client address (core.client_ip) without a token, as django-ratelimit's

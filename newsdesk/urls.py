@@ -40,5 +40,6 @@ urlpatterns += i18n_patterns(
     path("newsletters/", include("newsdesk.newsletter.urls")),
     path("search/", include("newsdesk.discovery.urls")),
     path("reports/", include("newsdesk.reports.urls")),
+    path("webhooks/", include("newsdesk.webhooks.urls")),
     path("", include("newsdesk.articles.urls")),
 )
