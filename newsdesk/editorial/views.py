@@ -9,20 +9,14 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
-from django_ratelimit.core import is_ratelimited
 from django_ratelimit.decorators import ratelimit
 
-from newsdesk.articles.actions import get_or_create_tags, save_article
-from newsdesk.articles.images import (
-    ImageRejected,
-    files_removed_on_failure,
-    save_uploaded_image,
-)
+from newsdesk.articles.images import ImageRejected
 from newsdesk.articles.markdown import render_markdown
 from newsdesk.articles.models import BODY_MAX_BYTES, Article
 from newsdesk.core.errors import ActionRefused
 from newsdesk.core.page_cache import cache_page_with
-from newsdesk.editorial import actions, queries
+from newsdesk.editorial import actions, queries, writing
 from newsdesk.editorial.forms import ArticleForm, NoteForm, QueueFilterForm, ScheduleForm
 from newsdesk.editorial.permissions import (
     EDITABLE_BY_AUTHOR,
@@ -39,9 +33,9 @@ from newsdesk.editorial.permissions import (
 # Per user: writing is bursty, but no person previews or submits this often.
 PREVIEW_RATE = "60/m"
 AUTOSAVE_RATE = "60/m"
-SUBMIT_RATE = "10/m"
-# Per user: a writer tries a few covers per article; each upload is decoded and re-encoded.
-UPLOAD_RATE = "20/h"
+# Submitting and uploading: counted in writing, the same for the API.
+SUBMIT_RATE = writing.SUBMIT_RATE
+UPLOAD_RATE = writing.UPLOAD_RATE
 # Editors may change these, with the Save button only: autosave would change a public page (or
 # one that goes public by itself at its time) at every pause in typing.
 AUTOSAVE_REFUSED = {
@@ -71,39 +65,22 @@ def _initial(article) -> dict:
 
 
 def _save_from_form(request, form, article):
-    """Saves the text and cover in one transaction; returns the article, or None with errors
+    """Saves the text and cover (writing.save_draft); returns the article, or None with errors
     added to the form. A failed save leaves neither a row nor a file of the upload."""
     data = form.cleaned_data
-    upload = data.get("cover")
-    if upload and _uploads_limited(request):
-        form.add_error(
-            "cover",
-            _("You have uploaded many images in a short time; please try again in an hour."),
+    upload = None
+    if data.get("cover"):
+        if writing.upload_wait(request) is not None:
+            form.add_error("cover", str(writing.UPLOADS_LIMITED))
+            return None
+        upload = writing.Upload(
+            data=data["cover"].read(),
+            alt=data["cover_alt"],
+            credit=data["cover_credit"],
+            ai_generated=data["cover_ai_generated"],
         )
-        return None
     try:
-        with files_removed_on_failure():
-            cover = None
-            if upload:
-                cover = save_uploaded_image(
-                    data=upload.read(),
-                    alt=data["cover_alt"],
-                    credit=data["cover_credit"],
-                    ai_generated=data["cover_ai_generated"],
-                )
-            return save_article(
-                article=article,
-                author=article.author if article else request.user,
-                editor=request.user,
-                title=data["title"],
-                lead=data["lead"],
-                body=data["body"],
-                language=data["language"],
-                kind=data["kind"],
-                section=data["section"],
-                tags=get_or_create_tags(data["tags"]),
-                cover=cover,
-            )
+        return writing.save_draft(user=request.user, article=article, data=data, upload=upload)
     except ImageRejected as exc:
         form.add_error("cover", exc)
         return None
@@ -111,13 +88,6 @@ def _save_from_form(request, form, article):
         for field, errors in exc.message_dict.items():
             form.add_error(field if field in form.fields else None, errors)
         return None
-
-
-def _uploads_limited(request) -> bool:
-    # Counted only for saves that carry a file: each costs a decode and a re-encode.
-    return is_ratelimited(
-        request, group="editorial-upload", key="user", rate=UPLOAD_RATE, increment=True
-    )
 
 
 @login_required
@@ -147,7 +117,7 @@ def _submit_rate(request):
     rate=lambda g, r: _submit_rate(r),
     method="POST",
     block=True,
-    group="editorial-submit",
+    group=writing.SUBMIT_GROUP,
 )
 def edit(request, article_id=None):
     """The editor: save a draft, run the checks, or submit (the button's `intent`). Whatever

@@ -19,7 +19,7 @@ from newsdesk.articles.importing import ImportError_
 from newsdesk.articles.models import Article, Image
 from newsdesk.articles.storage import check_private_media_root
 from newsdesk.articles.tests.factories import SectionFactory, article
-from newsdesk.editorial import actions, views
+from newsdesk.editorial import actions, writing
 from newsdesk.editorial.grounds import Ground
 from newsdesk.editorial.importing import import_file
 from newsdesk.editorial.tests.test_views import form_data as editor_form_data
@@ -181,13 +181,13 @@ class OrphanTests:
     def test_a_failed_save_leaves_no_uploaded_file(self, client, monkeypatch):
         """The cover is stored and the article written, then the save is refused: the text
         comes back, and nothing of it stays behind: no article, no image row, no file."""
-        real_save = views.save_article
+        real_save = writing.save_article
 
         def refused_after_writing(**kwargs):
             real_save(**kwargs)
             raise ValidationError({"title": ["Refused after writing."]})
 
-        monkeypatch.setattr(views, "save_article", refused_after_writing)
+        monkeypatch.setattr(writing, "save_article", refused_after_writing)
         section = SectionFactory()
         client.force_login(UserFactory())
         response = client.post(
@@ -241,7 +241,7 @@ class UploadLimitTests:
     def test_uploads_are_rate_limited_per_user(self, client, monkeypatch):
         """Past the upload rate a save with a file is refused with a message and the text is
         shown again; nothing is decoded or stored. Another user may still upload."""
-        monkeypatch.setattr(views, "UPLOAD_RATE", "2/h")
+        monkeypatch.setattr(writing, "UPLOAD_RATE", "2/h")
         section = SectionFactory()
         client.force_login(UserFactory())
         for _ in range(2):
