@@ -20,7 +20,6 @@ import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
 
 from django.conf import settings
-from django.db import close_old_connections
 from django.utils import timezone
 
 from newsdesk.webhooks import signing, targets
@@ -111,5 +110,4 @@ def deliver_until_done(
         if not done:
             break
         total += done
-        close_old_connections()
     return total
