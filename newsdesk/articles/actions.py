@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from newsdesk.articles import cache_tags
 from newsdesk.articles.cover_art import generate_cover_art, palette_for
+from newsdesk.articles.events import article_data
 from newsdesk.articles.images import make_renditions, replace_cover, save_generated_image
 from newsdesk.articles.languages import normalize_language
 from newsdesk.articles.markdown import clean_text, plain_text, render_markdown
@@ -22,6 +23,7 @@ from newsdesk.articles.models import (
 )
 from newsdesk.articles.reading_time import count_words, reading_minutes
 from newsdesk.articles.signals import article_changed
+from newsdesk.core import events
 from newsdesk.core.slugs import slugify, slugs_for_lookup
 
 
@@ -119,10 +121,14 @@ def save_article(
     clean = validate_content(title=title, lead=lead, body=body, language=language)
     if kind not in Article.Kind.values:
         raise ValidationError({"kind": [_("Unknown kind “%(kind)s”.") % {"kind": kind}]})
+    # A public article's change is announced (article.updated) with how it was before.
+    before = None
     if article is None:
         article = Article(author=author)
         old = {}
     else:
+        if article.status == Article.Status.PUBLISHED:
+            before = article_data(article)
         old = {
             "old_section_id": article.section_id,
             "old_tag_ids": list(article.tags.values_list("id", flat=True)),
@@ -177,10 +183,21 @@ def save_article(
         replace_cover(old_image_id=old_cover_id, new_image_id=cover_id)
     if article.status == Article.Status.PUBLISHED:
         transaction.on_commit(lambda: cache_tags.purge_article(article, **old))
+    if before is not None:
+        _announce_update(article, before, changed=content_changed or cover_id != old_cover_id)
     if old:
         # Not only the text: section, tags, kind and language are search filters too.
         transaction.on_commit(lambda: _reindex(article.pk))
     return article
+
+
+def _announce_update(article: Article, before: dict, *, changed: bool) -> None:
+    """article.updated when the save changed the text, the cover or anything the event shows
+    (a save of the same text, tags and section announces nothing)."""
+    current = article_data(article)
+    if not changed and {**current, "updated_at": None} == {**before, "updated_at": None}:
+        return
+    events.emit("article.updated", current=current, previous=before)
 
 
 def _reindex(article_id: int) -> None:

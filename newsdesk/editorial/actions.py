@@ -15,9 +15,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from newsdesk.articles import cache_tags
+from newsdesk.articles.events import article_data
 from newsdesk.articles.images import sync_image_files
 from newsdesk.articles.models import Article
 from newsdesk.articles.queries import other_versions, translation_family
+from newsdesk.core import events
 from newsdesk.core.errors import ActionRefused
 from newsdesk.editorial import checks
 from newsdesk.editorial.grounds import Ground
@@ -57,6 +59,19 @@ TRANSITIONS: dict[str, tuple[set, str]] = {
 # Decisions the contributor hears about by email. Not take_down/restore: the reports app tells
 # the author itself, with the notice's content and the counter-notice link.
 NOTIFIED = {"request_changes", "approve", "schedule", "publish", "reject", "unpublish"}
+# The events a transition announces (core.events), by action; claims, releases and withdrawals
+# announce none. An editor's decision on a submission is a review.decided, publishing one too.
+EVENTS = {
+    "submit": "submission.submitted",
+    "request_changes": "review.decided",
+    "approve": "review.decided",
+    "schedule": "review.decided",
+    "reject": "review.decided",
+    "unpublish": "article.unpublished",
+    "take_down": "article.taken_down",
+    "restore": "article.restored",
+}
+UNDER_REVIEW = {S.SUBMITTED, S.IN_REVIEW, S.APPROVED}
 
 
 def _transition(
@@ -71,6 +86,7 @@ def _transition(
             code="invalid_transition",
         )
     previous = locked.status
+    before = article_data(locked)
     locked.status = target
     for name, value in fields.items():
         setattr(locked, name, value)
@@ -84,12 +100,36 @@ def _transition(
         note=note,
         data=data or {},
     )
+    _announce(locked, action, before, note, data or {})
     if S.PUBLISHED in (previous, target) and previous != target and locked.cover_id:
         # Published or restored, the cover joins public media; unpublished or taken down, it
         # leaves (its address with this transaction, its files after commit).
         sync_image_files(image_id=locked.cover_id)
     transaction.on_commit(lambda: _after_change(locked, action, previous, note))
     return locked
+
+
+def _announce(article: Article, action: str, before: dict, note: str, data: dict) -> None:
+    """The transition's events, in its transaction (core.events): `current` the article now,
+    `previous` as it was, a review decision with what was decided and the editor's note."""
+    types = [EVENTS[action]] if action in EVENTS else []
+    if action == "publish":
+        if before["status"] in UNDER_REVIEW:
+            types.append("review.decided")
+        if before["status"] != S.PUBLISHED:
+            types.append("article.published")
+        else:
+            types.append("article.updated")  # published again at a new time
+    if not types:
+        return
+    current = article_data(article)
+    for event_type in types:
+        payload = current
+        if event_type == "review.decided":
+            payload = {**current, "decision": action, "note": note}
+        elif event_type in {"article.taken_down", "article.restored"}:
+            payload = {**current, "takedown": data}
+        events.emit(event_type, current=payload, previous=before)
 
 
 def _after_change(article: Article, action: str, previous: str, note: str) -> None:

@@ -33,9 +33,10 @@ from django.utils.translation import gettext as _
 
 from newsdesk.articles.models import Article
 from newsdesk.articles.queries import visible_articles
-from newsdesk.core import page_cache
+from newsdesk.core import events, page_cache
 from newsdesk.core.errors import ActionRefused
 from newsdesk.newsletter import queries
+from newsdesk.newsletter.events import issue_data, subscriber_data
 from newsdesk.newsletter.mime import message_id_for
 from newsdesk.newsletter.models import (
     Delivery,
@@ -218,6 +219,7 @@ def confirm(*, token: str, ip: str | None) -> Subscriber | None:
     subscriber_ids = set(pending.values_list("subscriber_id", flat=True))
     if len(subscriber_ids) != 1:
         return None
+    slugs = list(pending.values_list("newsletter__slug", flat=True))
     now = timezone.now()
     # The update clears the hash: of two simultaneous uses, only one changes anything.
     changed = pending.update(
@@ -232,7 +234,9 @@ def confirm(*, token: str, ip: str | None) -> Subscriber | None:
     )
     if not changed:
         return None
-    return Subscriber.objects.get(pk=subscriber_ids.pop())
+    subscriber = Subscriber.objects.get(pk=subscriber_ids.pop())
+    events.emit("subscriber.confirmed", current=subscriber_data(subscriber, newsletters=slugs))
+    return subscriber
 
 
 @transaction.atomic
@@ -241,7 +245,7 @@ def unsubscribe(*, subscriber: Subscriber, newsletter: Newsletter | None = None)
     subscriptions = Subscription.objects.filter(subscriber=subscriber)
     if newsletter is not None:
         subscriptions = subscriptions.filter(newsletter=newsletter)
-    _leave(subscriptions, timezone.now())
+    _leave(subscriptions, timezone.now(), subscriber)
     return subscriber
 
 
@@ -257,10 +261,12 @@ def update_subscriptions(
     wanted = {n.pk: n for n in newsletters}
     now = timezone.now()
     existing = {s.newsletter_id: s for s in subscriber.subscriptions.all()}
+    confirmed = []
     for newsletter_id, newsletter in wanted.items():
         subscription = existing.get(newsletter_id)
         if subscription is not None and subscription.status == S.CONFIRMED:
             continue
+        confirmed.append(newsletter.slug)
         fields = {
             "status": S.CONFIRMED,
             "confirmed_at": now,
@@ -282,11 +288,19 @@ def update_subscriptions(
             newsletter_id__in=wanted
         ),
         now,
+        subscriber,
     )
+    if confirmed:
+        events.emit(
+            "subscriber.confirmed", current=subscriber_data(subscriber, newsletters=confirmed)
+        )
     return subscriber
 
 
-def _leave(subscriptions, now: dt.datetime) -> None:
+def _leave(subscriptions, now: dt.datetime, subscriber: Subscriber) -> None:
+    """Ends the subscriptions; leaving a confirmed one is announced (subscriber.unsubscribed),
+    a pending one was never a subscription."""
+    left = list(subscriptions.filter(status=S.CONFIRMED).values_list("newsletter__slug", flat=True))
     subscriptions.filter(status__in=[S.PENDING, S.CONFIRMED]).update(
         status=S.UNSUBSCRIBED,
         unsubscribed_at=now,
@@ -294,6 +308,10 @@ def _leave(subscriptions, now: dt.datetime) -> None:
         confirmation_expires_at=None,
         updated_at=now,
     )
+    if left:
+        events.emit(
+            "subscriber.unsubscribed", current=subscriber_data(subscriber, newsletters=left)
+        )
 
 
 def purge_archive(*, newsletter_id: int) -> None:
@@ -481,6 +499,7 @@ def finish_if_done(issue: Issue) -> bool:
         if changed:
             newsletter_id = issue.newsletter_id
             transaction.on_commit(lambda: purge_archive(newsletter_id=newsletter_id))
+            events.emit("newsletter.sent", current=issue_data(Issue.objects.get(pk=issue.pk)))
     return True
 
 

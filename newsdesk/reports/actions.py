@@ -13,11 +13,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from newsdesk.articles.models import Article
-from newsdesk.core import page_cache
+from newsdesk.core import events, page_cache
 from newsdesk.core.errors import ActionRefused
 from newsdesk.editorial import actions as editorial
 from newsdesk.editorial.grounds import Ground
 from newsdesk.reports import tokens
+from newsdesk.reports.events import report_data
 from newsdesk.reports.models import Report, ReportEvent
 from newsdesk.reports.queries import TRANSPARENCY_TAG, restore_possible_from
 
@@ -109,6 +110,7 @@ def file_report(
     report.full_clean(exclude=["article"])
     report.save()
     _event(report, E.FILED, actor=by, source=source, article=article.pk if article else None)
+    events.emit("report.received", current=report_data(report))
     _after_commit(report, "filed")
     return report, token
 
@@ -211,11 +213,13 @@ def take_down(*, report: Report, editor, note: str = "") -> Report:
 
 
 def _decide(report: Report, state: str, kind: str, editor, note: str, notify=True) -> Report:
+    before = report_data(report)
     report.state = state
     report.decision_note = note
     report.decided_at = timezone.now()
     report.save(update_fields=["state", "decision_note", "decided_at", "updated_at"])
     _event(report, kind, actor=editor, note=note)
+    events.emit("report.decided", current=report_data(report), previous=before)
     if notify:
         _after_commit(report, kind)
     return report
@@ -284,9 +288,11 @@ def restore(*, report: Report, editor, note: str = "") -> Report:
     editorial.restore_versions(
         article=report.article, editor=editor, case=report.case_number, note=note.strip()
     )
+    before = report_data(report)
     report.state = R.RESTORED
     report.restored_at = timezone.now()
     report.save(update_fields=["state", "restored_at", "updated_at"])
+    events.emit("report.decided", current=report_data(report), previous=before)
     _event(report, E.RESTORED, actor=editor, note=note.strip())
     _after_commit(report, E.RESTORED, "author_restored")
     return report
