@@ -8,8 +8,32 @@ from newsdesk.articles.models import BODY_MAX_BYTES, LEAD_MAX, TITLE_MAX, Articl
 MAX_TAGS = 8
 
 
-class ArticleForm(forms.Form):
+class CoverForm(forms.Form):
+    """A cover image and what the writer says about it: part of ArticleForm, and alone what
+    the API's cover upload takes (so both doors ask the same)."""
+
+    cover = forms.FileField(
+        label=_("Cover image"),
+        required=False,
+        help_text=_("JPEG, PNG or WebP. Without one, newsdesk generates an illustration."),
+    )
+    cover_alt = forms.CharField(label=_("Alt text"), max_length=300, required=False)
+    cover_credit = forms.CharField(label=_("Credit"), max_length=200, required=False)
+    cover_ai_generated = forms.BooleanField(
+        label=_("This image was made by an image model (AI)"), required=False
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("cover") and not (data.get("cover_alt") or "").strip():
+            self.add_error("cover_alt", _("Describe the image in the alt text."))
+        return data
+
+
+class ArticleForm(CoverForm):
     """What a contributor writes. Nothing here is lost: the view saves or re-shows it all."""
+
+    field_order = ["title", "lead", "body", "language", "kind", "section", "tags"]
 
     title = forms.CharField(label=_("Title"), max_length=TITLE_MAX)
     lead = forms.CharField(
@@ -33,16 +57,6 @@ class ArticleForm(forms.Form):
     tags = forms.CharField(
         label=_("Tags"), required=False, help_text=_("Separated by commas."), max_length=500
     )
-    cover = forms.FileField(
-        label=_("Cover image"),
-        required=False,
-        help_text=_("JPEG, PNG or WebP. Without one, newsdesk generates an illustration."),
-    )
-    cover_alt = forms.CharField(label=_("Alt text"), max_length=300, required=False)
-    cover_credit = forms.CharField(label=_("Credit"), max_length=200, required=False)
-    cover_ai_generated = forms.BooleanField(
-        label=_("This image was made by an image model (AI)"), required=False
-    )
 
     def clean_language(self):
         return normalize_language(self.cleaned_data["language"])
@@ -60,12 +74,6 @@ class ArticleForm(forms.Form):
         if len(names) > MAX_TAGS:
             raise forms.ValidationError(_("Use at most %(n)d tags.") % {"n": MAX_TAGS})
         return names
-
-    def clean(self):
-        data = super().clean()
-        if data.get("cover") and not (data.get("cover_alt") or "").strip():
-            self.add_error("cover_alt", _("Describe the image in the alt text."))
-        return data
 
 
 class SubmitForm(forms.Form):

@@ -1,3 +1,642 @@
-"""submissions endpoints (token scopes: see module docstring once written)."""
+"""A writer's own articles: list, create, edit, upload a cover, run the checks, submit and
+withdraw (a token with `submissions:write` for every method, reads too: drafts are private).
 
-urlpatterns = []
+The same doors as the writer's pages (editorial.views): the token's scope first (api.scopes),
+then the permission functions of the web (access_article_for_editing for every change, as the
+editor page and its autosave), the text checked by the web's ArticleForm (the same limits and
+messages), saved by editorial.writing.save_draft (the web's save), and checks, submitting and
+withdrawing through editorial.actions. The submit and upload rate limits are the web's, with
+the same counters.
+
+An edit here is the editor page's Save button, not its autosave: an editor's token may change
+a published or scheduled article (its public page is purged), as an editor may with the button;
+a contributor's token can't change an article the editors have (409 `with_editors`), and
+nobody's one that was taken down (409 `taken_down`).
+
+Lost updates: every read and write answers with an ETag (the hash of the submission as shown);
+an edit, cover upload or submit with `If-Match` is refused with a 412 when the submission has
+changed since. An edit may instead send `revision`, the text's revision it started from.
+"""
+
+from types import SimpleNamespace
+
+from django.conf import settings
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.urls import path
+from django.utils import translation
+from django.utils.http import parse_etags
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import exceptions, serializers
+from rest_framework.parsers import BaseParser, JSONParser, MultiPartParser
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+
+from newsdesk.api.conditional import conditional
+from newsdesk.api.endpoints.review_serializers import CheckReportSerializer
+from newsdesk.api.endpoints.submission_serializers import (
+    DEFAULTS,
+    NEXT_ACTIONS,
+    CoverUploadSerializer,
+    NoBodySerializer,
+    SubmissionDetailSerializer,
+    SubmissionSerializer,
+    SubmissionWriteSerializer,
+    SubmitSerializer,
+    check_report_data,
+)
+from newsdesk.api.pagination import PAGE_PARAMETERS
+from newsdesk.api.problems import PROBLEM_JSON, problem
+from newsdesk.api.views import PROBLEM, ApiView, _page_of
+from newsdesk.articles.images import MAX_UPLOAD_BYTES, ImageRejected
+from newsdesk.articles.models import BODY_MAX_BYTES, Article, Section
+from newsdesk.core.errors import ActionRefused
+from newsdesk.editorial import actions, writing
+from newsdesk.editorial.forms import ArticleForm, CoverForm
+from newsdesk.editorial.permissions import (
+    access_article_for_editing,
+    access_article_for_writing,
+    access_desk_for_writing,
+)
+from newsdesk.editorial.queries import articles_of, latest_check_report, latest_requests
+
+SCOPE = "submissions:write"
+S = Article.Status
+# A JSON text holding a 1 MB body: every character escaped (\u00e4 for two bytes of UTF-8)
+# triples it; past this no body can be within BODY_MAX_BYTES, and the request is refused
+# before it is read (DRF's JSONParser would read any size).
+JSON_MAX_BYTES = 3 * BODY_MAX_BYTES + 64 * 1024
+# Raw bodies of a cover upload: image/jpeg, image/png, image/webp (others are refused as images
+# newsdesk does not take, with the web's message).
+IMAGE_TYPES = ("image/jpeg", "image/png", "image/webp")
+# ImageRejected's codes that are not about the image's content (400) but its size or type.
+IMAGE_STATUS = {"too_large": 413, "format": 415, "invalid": 415}
+# The cover form's fields under their API names.
+COVER_FIELDS = {"cover": "image", "cover_alt": "alt", "cover_credit": "credit"}
+# Refusals that are the request's fault, by the field to blame; every other one (the state,
+# failed checks, a suspension) is a 409.
+BAD_REQUEST_FIELDS = {"guidelines": "accepted_guidelines_version"}
+
+ID_PARAMETER = OpenApiParameter(
+    "article_id", {"type": "integer", "minimum": 1}, OpenApiParameter.PATH, description="its id"
+)
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    str,
+    OpenApiParameter.HEADER,
+    description="the submission's ETag as last read: refused with a 412 if it changed since",
+)
+ERRORS = {(code, PROBLEM_JSON): PROBLEM for code in (401, 403, 404, 429)}
+BAD_REQUEST = {(400, PROBLEM_JSON): PROBLEM}
+TOO_LARGE = {(413, PROBLEM_JSON): PROBLEM}
+UNSUPPORTED = {(415, PROBLEM_JSON): PROBLEM}
+CHANGED = {
+    (412, PROBLEM_JSON): OpenApiResponse(
+        PROBLEM.response,
+        description="`If-Match` (or `revision`) names an older version: read it again"
+        " (`code`: edit_conflict)",
+    )
+}
+CONFLICT = OpenApiResponse(
+    PROBLEM.response,
+    description="not possible in the submission's state, or for this account now (`code`:"
+    " with_editors, taken_down, invalid_transition, checks, repeat_infringer); `detail` is the"
+    " message the web shows",
+)
+DETAIL = OpenApiResponse(SubmissionDetailSerializer, description="the submission after it")
+
+
+class RequestTooLarge(exceptions.APIException):
+    status_code = 413
+    default_code = "too_large"
+
+
+class LimitedJSONParser(JSONParser):
+    """JSON, refused (413) past JSON_MAX_BYTES by its Content-Length, before it is read."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        meta = parser_context["request"].META
+        try:
+            length = int(meta.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > JSON_MAX_BYTES:
+            raise RequestTooLarge(
+                f"The request is larger than {JSON_MAX_BYTES // (1024 * 1024)} MB; the body"
+                " may have at most 1 MB."
+            )
+        return super().parse(stream, media_type, parser_context)
+
+
+class RawImage(bytes):
+    """A cover sent as the request body itself."""
+
+
+class ImageParser(BaseParser):
+    media_type = "image/*"
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        data = stream.read(MAX_UPLOAD_BYTES + 1) if stream is not None else b""
+        return RawImage(data)
+
+
+def _problem(status: int, detail: str, **extensions) -> Response:
+    body = problem(status, detail, **extensions)
+    if status == 412:
+        body["title"] = "Precondition Failed"
+    return Response(body, status=status, content_type=PROBLEM_JSON)
+
+
+def _refused(exc: ActionRefused, **extensions) -> Response:
+    message = exc.messages[0]
+    field = BAD_REQUEST_FIELDS.get(exc.code)
+    if field is not None:
+        return _problem(400, f"{field}: {message}", errors={field: [message]}, code=exc.code)
+    return _problem(409, message, code=exc.code, **extensions)
+
+
+def _invalid(errors: dict) -> exceptions.ValidationError:
+    """A 400 with the form's messages by field (one 'non_field_errors' for the whole)."""
+    return exceptions.ValidationError(
+        {
+            ("non_field_errors" if k == "__all__" else k): [str(m) for m in v]
+            for k, v in errors.items()
+        }
+    )
+
+
+def next_actions(user, article: Article) -> tuple[list[str], str | None]:
+    """What `user` may do with `article` now, and why its text can't be changed if so: the
+    writer's page's rule (access_article_for_editing) and the states the actions start from."""
+    try:
+        access_article_for_editing(user, article.pk)
+    except ActionRefused as exc:
+        editable, locked_because = False, exc.messages[0]
+    else:
+        editable, locked_because = True, None
+    allowed = {
+        "edit": editable,
+        "cover": editable,
+        "check": editable,
+        "submit": editable and article.status in actions.TRANSITIONS["submit"][0],
+        "withdraw": article.status in actions.TRANSITIONS["withdraw"][0],
+    }
+    return [a for a in NEXT_ACTIONS if allowed[a]], locked_because
+
+
+def _detail_data(user, article: Article) -> dict:
+    article.report = latest_check_report(article)
+    article.requests = latest_requests(article)
+    article.revision = (
+        article.revisions.order_by("-number").values_list("number", flat=True).first() or 0
+    )
+    guidelines = actions.latest_guidelines()
+    article.guidelines_version = guidelines.number if guidelines else None
+    article.next_actions, article.locked_because = next_actions(user, article)
+    with translation.override(settings.LANGUAGE_CODE):
+        return SubmissionDetailSerializer(article).data
+
+
+def etag_of(data) -> str:
+    """The ETag a GET of `data` answers with: api.conditional's, a hash of the body as sent."""
+    response = Response(data)
+    response.accepted_renderer = JSONRenderer()
+    response.accepted_media_type = "application/json"
+    response.renderer_context = {}
+    return conditional(_NO_CONDITIONS, response, None)["ETag"]
+
+
+# A request without conditional headers, for conditional() to compute the ETag alone.
+_NO_CONDITIONS = SimpleNamespace(method="PUT", META={})
+
+
+def _respond(user, article_id, *, status=200, headers=None) -> Response:
+    article = access_article_for_writing(user, article_id)
+    data = _detail_data(user, article)
+    response = Response(data, status=status, headers=headers)
+    response["ETag"] = etag_of(data)
+    return response
+
+
+def _check_preconditions(request, user, article: Article, revision: int | None):
+    """A 412 response if If-Match or `revision` names an older version, else None. Call with
+    the article's row locked."""
+    if_match = request.headers.get("If-Match")
+    if if_match is None and revision is None:
+        return None
+    data = _detail_data(user, article)
+    current = etag_of(data)
+    if if_match is not None:
+        tags = parse_etags(if_match)
+        if "*" not in tags and current not in tags:
+            return _problem(
+                412,
+                "The submission changed since you read it; read it again and redo the change.",
+                code="edit_conflict",
+                etag=current,
+            )
+    if revision is not None and revision != data["revision"]:
+        return _problem(
+            412,
+            f"The text has a newer revision ({data['revision']}) than the one this edit is"
+            f" based on ({revision}); read it again and redo the change.",
+            code="edit_conflict",
+            revision=data["revision"],
+        )
+    return None
+
+
+def _lock(article_id) -> None:
+    """Locks the article's row (if there is one) for the rest of the transaction: two edits
+    wait for each other, and the second compares its If-Match with the first's result."""
+    list(Article.objects.select_for_update().filter(pk=article_id).values_list("pk", flat=True))
+
+
+def _form_data(fields: dict) -> dict:
+    """The API's fields as the web form posts them: a section by its id, tags by commas."""
+    data = {k: v for k, v in fields.items() if k not in {"section", "tags", "revision"}}
+    if isinstance(fields.get("section"), Section):
+        data["section"] = fields["section"].pk
+    elif "section" in fields:
+        section = Section.objects.filter(slug=fields["section"]).first()
+        if section is None:
+            raise exceptions.ValidationError(
+                {"section": [f"There is no section with the slug {fields['section'][:60]!r}."]}
+            )
+        data["section"] = section.pk
+    data["tags"] = ", ".join(fields.get("tags", []))
+    return data
+
+
+def _save(request, article: Article | None, fields: dict) -> Article:
+    """Validates `fields` (the whole text) with the web's ArticleForm and saves it as the Save
+    button does; a 400 with the form's messages otherwise (and nothing saved)."""
+    form = ArticleForm(_form_data(fields))
+    if not form.is_valid():
+        raise _invalid(form.errors)
+    try:
+        return writing.save_draft(user=request.user, article=article, data=form.cleaned_data)
+    except DjangoValidationError as exc:
+        raise _invalid(exc.message_dict) from exc
+
+
+def _parsed(request, *, partial: bool) -> dict:
+    if not isinstance(request.data, dict):
+        raise exceptions.ValidationError({"non_field_errors": ["Expected a JSON object."]})
+    given = SubmissionWriteSerializer(data=request.data, partial=partial)
+    given.is_valid(raise_exception=True)
+    return dict(given.validated_data)
+
+
+class SubmissionList(ApiView):
+    """The token's user's own articles, newest change first, as their dashboard lists them;
+    POST writes a new draft."""
+
+    serializer_class = SubmissionSerializer
+    required_scopes = {"GET": SCOPE, "POST": SCOPE}
+    parser_classes = [LimitedJSONParser]
+
+    @extend_schema(
+        operation_id="submissions_list",
+        parameters=PAGE_PARAMETERS,
+        responses={200: _page_of(SubmissionSerializer), **BAD_REQUEST, **ERRORS},
+    )
+    def get(self, request):
+        access_desk_for_writing(request.user)
+        unknown = sorted(set(request.query_params) - {"limit", "offset"})
+        if unknown:
+            raise serializers.ValidationError({unknown[0]: ["is not a parameter here"]})
+        return self.respond_with_page(
+            request, articles_of(request.user).order_by("-updated_at", "-pk"), SubmissionSerializer
+        )
+
+    @extend_schema(
+        operation_id="submissions_create",
+        request=SubmissionWriteSerializer,
+        responses={
+            201: OpenApiResponse(SubmissionDetailSerializer, description="the new draft"),
+            **BAD_REQUEST,
+            **TOO_LARGE,
+            **UNSUPPORTED,
+            **ERRORS,
+        },
+    )
+    def post(self, request):
+        access_desk_for_writing(request.user)
+        fields = {**DEFAULTS, **_parsed(request, partial=False)}
+        if "revision" in fields:
+            raise exceptions.ValidationError({"revision": ["only with an edit"]})
+        article = _save(request, None, fields)
+        location = SubmissionSerializer(article).data["api_url"]
+        return _respond(request.user, article.pk, status=201, headers={"Location": location})
+
+
+class SubmissionDetail(ApiView):
+    """One of the writer's articles as the editor page shows it (editors: any article, as on
+    the web); PATCH and PUT change its text as the page's Save button."""
+
+    serializer_class = SubmissionDetailSerializer
+    required_scopes = {"GET": SCOPE, "PATCH": SCOPE, "PUT": SCOPE}
+    parser_classes = [LimitedJSONParser]
+
+    @extend_schema(
+        operation_id="submissions_retrieve",
+        parameters=[ID_PARAMETER],
+        responses={200: SubmissionDetailSerializer, **ERRORS},
+    )
+    def get(self, request, article_id):
+        access_desk_for_writing(request.user)
+        article = access_article_for_writing(request.user, article_id)
+        # No Last-Modified: a check run or an editor's note changes the submission, not
+        # its row's updated_at. The ETag (ApiView: a hash of the body) sees every change.
+        return Response(_detail_data(request.user, article))
+
+    def _edit(self, request, article_id, *, partial: bool):
+        access_desk_for_writing(request.user)
+        fields = _parsed(request, partial=partial)
+        with transaction.atomic():
+            _lock(article_id)
+            try:
+                article = access_article_for_editing(request.user, article_id)
+            except ActionRefused as exc:
+                return _refused(exc)
+            refused = _check_preconditions(request, request.user, article, fields.get("revision"))
+            if refused is not None:
+                return refused
+            base = writing.text_of(article) if partial else DEFAULTS
+            _save(request, article, {**base, **fields})
+        return _respond(request.user, article_id)
+
+    @extend_schema(
+        operation_id="submissions_partial_update",
+        parameters=[ID_PARAMETER, IF_MATCH],
+        request=SubmissionWriteSerializer,
+        responses={
+            200: DETAIL,
+            (409, PROBLEM_JSON): CONFLICT,
+            **CHANGED,
+            **BAD_REQUEST,
+            **TOO_LARGE,
+            **UNSUPPORTED,
+            **ERRORS,
+        },
+    )
+    def patch(self, request, article_id):
+        """Changes the fields given, keeps the others."""
+        return self._edit(request, article_id, partial=True)
+
+    @extend_schema(
+        operation_id="submissions_update",
+        parameters=[ID_PARAMETER, IF_MATCH],
+        request=SubmissionWriteSerializer,
+        responses={
+            200: DETAIL,
+            (409, PROBLEM_JSON): CONFLICT,
+            **CHANGED,
+            **BAD_REQUEST,
+            **TOO_LARGE,
+            **UNSUPPORTED,
+            **ERRORS,
+        },
+    )
+    def put(self, request, article_id):
+        """Replaces the text: lead and tags left out are emptied, kind is `news`."""
+        return self._edit(request, article_id, partial=False)
+
+
+def _cover_upload(request) -> tuple[object, dict]:
+    """The image and the cover form's data, from a multipart form or a raw image body with
+    the fields as query parameters."""
+    if isinstance(request.data, RawImage):
+        if request.content_type.split(";")[0].strip().lower() not in IMAGE_TYPES:
+            raise exceptions.UnsupportedMediaType(
+                request.content_type,
+                detail="This file is not an image newsdesk accepts: use JPEG, PNG or WebP.",
+            )
+        if len(request.data) > MAX_UPLOAD_BYTES:
+            image = None
+        else:
+            image = SimpleUploadedFile("cover", bytes(request.data), request.content_type)
+        given, fields = request.query_params, {"alt", "credit", "ai_generated"}
+        size = len(request.data)
+    else:
+        image = request.data.get("image")
+        given, fields = request.data, {"image", "alt", "credit", "ai_generated"}
+        if image is None or isinstance(image, str):
+            raise exceptions.ValidationError({"image": ["Choose an image file to upload."]})
+        size = image.size
+    unknown = sorted(set(given) - fields)
+    if unknown:
+        raise exceptions.ValidationError({unknown[0]: ["is not a field here"]})
+    if size > MAX_UPLOAD_BYTES:
+        raise RequestTooLarge(
+            f"The image is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB; export it"
+            " smaller and upload it again."
+        )
+    data = {
+        "cover_alt": given.get("alt", ""),
+        "cover_credit": given.get("credit", ""),
+        "cover_ai_generated": given.get("ai_generated", ""),
+    }
+    return image, data
+
+
+class SubmissionCover(ApiView):
+    """Uploads a cover (JPEG, PNG or WebP), as the editor page's cover field: re-encoded
+    without metadata, with its alt text and credit; a multipart form (`image`, `alt`, `credit`,
+    `ai_generated`) or the image itself as the body (`Content-Type: image/jpeg`, ...) with
+    `alt`, `credit` and `ai_generated` as query parameters. The web's upload rate limit."""
+
+    serializer_class = CoverUploadSerializer
+    required_scopes = {"POST": SCOPE}
+    parser_classes = [MultiPartParser, ImageParser]
+
+    @extend_schema(
+        operation_id="submissions_cover",
+        parameters=[
+            ID_PARAMETER,
+            IF_MATCH,
+            OpenApiParameter("alt", str, description="raw image body only: the alt text"),
+            OpenApiParameter("credit", str, description="raw image body only"),
+            OpenApiParameter("ai_generated", bool, description="raw image body only"),
+        ],
+        request={
+            "multipart/form-data": CoverUploadSerializer,
+            **{t: {"type": "string", "format": "binary"} for t in IMAGE_TYPES},
+        },
+        responses={
+            200: DETAIL,
+            (409, PROBLEM_JSON): CONFLICT,
+            **CHANGED,
+            **BAD_REQUEST,
+            **TOO_LARGE,
+            **UNSUPPORTED,
+            **ERRORS,
+        },
+    )
+    def post(self, request, article_id):
+        access_desk_for_writing(request.user)
+        with transaction.atomic():
+            _lock(article_id)
+            try:
+                article = access_article_for_editing(request.user, article_id)
+            except ActionRefused as exc:
+                return _refused(exc)
+            refused = _check_preconditions(request, request.user, article, None)
+            if refused is not None:
+                return refused
+            image, data = _cover_upload(request)
+            form = CoverForm(data, {"cover": image})
+            if not form.is_valid():
+                raise _invalid({COVER_FIELDS.get(k, k): v for k, v in form.errors.items()})
+            wait = writing.upload_wait(request)
+            if wait is not None:
+                raise exceptions.Throttled(wait=wait, detail=str(writing.UPLOADS_LIMITED))
+            cleaned = form.cleaned_data
+            upload = writing.Upload(
+                data=cleaned["cover"].read(),
+                alt=cleaned["cover_alt"],
+                credit=cleaned["cover_credit"],
+                ai_generated=cleaned["cover_ai_generated"],
+            )
+            try:
+                writing.save_draft(
+                    user=request.user, article=article, data=writing.text_of(article), upload=upload
+                )
+            except ImageRejected as exc:
+                return _image_rejected(exc)
+            except DjangoValidationError as exc:
+                raise _invalid(exc.message_dict) from exc
+        return _respond(request.user, article_id)
+
+
+def _image_rejected(exc: ImageRejected) -> Response:
+    message = exc.messages[0]
+    status = IMAGE_STATUS.get(exc.code, 400)
+    field = {"alt_required": "alt", "alt_too_long": "alt", "credit_too_long": "credit"}.get(
+        exc.code, "image"
+    )
+    return _problem(status, message, errors={field: [message]}, code=exc.code)
+
+
+class SubmissionChecks(ApiView):
+    """Runs the automated checks on the text as saved, as the editor page's "Run checks"
+    button, and answers with their report (also the submission's `check_report` from now)."""
+
+    serializer_class = NoBodySerializer
+    required_scopes = {"POST": SCOPE}
+
+    @extend_schema(
+        operation_id="submissions_checks",
+        parameters=[ID_PARAMETER],
+        request=None,
+        responses={
+            200: OpenApiResponse(CheckReportSerializer, description="the checks' report"),
+            (409, PROBLEM_JSON): CONFLICT,
+            **ERRORS,
+        },
+    )
+    def post(self, request, article_id):
+        try:
+            article = access_article_for_editing(request.user, article_id)
+        except ActionRefused as exc:
+            return _refused(exc)
+        report = actions.check_article(article=article)
+        with translation.override(settings.LANGUAGE_CODE):
+            return Response(check_report_data(report))
+
+
+class SubmissionSubmit(ApiView):
+    """Sends the article to the editors, as the editor page's Submit button: the current
+    guidelines accepted, the automated checks run first (and recorded even when they fail:
+    then a 409 `checks` with the report), the web's submit rate limit."""
+
+    serializer_class = SubmitSerializer
+    required_scopes = {"POST": SCOPE}
+
+    @extend_schema(
+        operation_id="submissions_submit",
+        parameters=[ID_PARAMETER, IF_MATCH],
+        request=SubmitSerializer,
+        responses={
+            200: DETAIL,
+            (409, PROBLEM_JSON): CONFLICT,
+            **CHANGED,
+            **BAD_REQUEST,
+            **UNSUPPORTED,
+            **ERRORS,
+        },
+    )
+    def post(self, request, article_id):
+        wait = writing.submit_wait(request)
+        if wait is not None:
+            raise exceptions.Throttled(wait=wait, detail=str(writing.SUBMITS_LIMITED))
+        try:
+            article = access_article_for_editing(request.user, article_id)
+        except ActionRefused as exc:
+            return _refused(exc)
+        if not isinstance(request.data, dict):
+            raise exceptions.ValidationError({"non_field_errors": ["Expected a JSON object."]})
+        given = SubmitSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        refused = _check_preconditions(request, request.user, article, None)
+        if refused is not None:
+            return refused
+        try:
+            actions.submit_article(
+                article=article,
+                by=request.user,
+                accepted_version=given.validated_data["accepted_guidelines_version"],
+            )
+        except ActionRefused as exc:
+            extensions = {}
+            if exc.code == "checks":
+                with translation.override(settings.LANGUAGE_CODE):
+                    extensions["check_report"] = check_report_data(latest_check_report(article))
+            return _refused(exc, **extensions)
+        return _respond(request.user, article_id)
+
+
+class SubmissionWithdraw(ApiView):
+    """Takes a submission back from the editors, as the dashboard's Withdraw button; it can be
+    edited and submitted again."""
+
+    serializer_class = NoBodySerializer
+    required_scopes = {"POST": SCOPE}
+
+    @extend_schema(
+        operation_id="submissions_withdraw",
+        parameters=[ID_PARAMETER],
+        request=None,
+        responses={200: DETAIL, (409, PROBLEM_JSON): CONFLICT, **ERRORS},
+    )
+    def post(self, request, article_id):
+        article = access_article_for_writing(request.user, article_id)
+        try:
+            actions.withdraw_submission(article=article, by=request.user)
+        except ActionRefused as exc:
+            return _refused(exc)
+        return _respond(request.user, article_id)
+
+
+urlpatterns = [
+    path("submissions/", SubmissionList.as_view(), name="submissions"),
+    path("submissions/<int:article_id>/", SubmissionDetail.as_view(), name="submission"),
+    path("submissions/<int:article_id>/cover/", SubmissionCover.as_view(), name="submission-cover"),
+    path(
+        "submissions/<int:article_id>/checks/",
+        SubmissionChecks.as_view(),
+        name="submission-checks",
+    ),
+    path(
+        "submissions/<int:article_id>/submit/",
+        SubmissionSubmit.as_view(),
+        name="submission-submit",
+    ),
+    path(
+        "submissions/<int:article_id>/withdraw/",
+        SubmissionWithdraw.as_view(),
+        name="submission-withdraw",
+    ),
+]
