@@ -21,8 +21,7 @@ TOKEN_PREFIX = "ndt_"  # noqa: S105 - the public part of every token
 LAST_USED_RESOLUTION = timedelta(minutes=1)
 
 # Scope -> what it allows (shown on the account page and in the API description).
-# `webhooks:manage` comes with the webhooks (issue 13); `submissions:write` opens only
-# /api/v1/me/ until the submission endpoints are there.
+# `submissions:write` opens only /api/v1/me/ until the submission endpoints are there.
 SCOPES = {
     "submissions:write": _("Your own drafts: create, edit, upload a cover, run checks, submit"),
     "reviews:write": _("Editors: the review queue, claiming and review decisions"),
@@ -30,6 +29,7 @@ SCOPES = {
     "reports:write": _("Editors: decide reports (take down, reject, ask, restore)"),
     "newsletters:read": _("Editors: newsletters and their issues"),
     "subscribers:read": _("Admins: newsletter subscribers"),
+    "webhooks:manage": _("Admins: webhook endpoints, their secrets and deliveries"),
 }
 # Scope -> the roles that may hold (and use) it. Read by `may_hold` on creation and on every
 # request: a user who lost a role loses what their tokens could do with it.
@@ -41,6 +41,7 @@ SCOPE_ROLES = PermissionTable(
         "reports:write": {EDITOR, ADMIN},
         "newsletters:read": {EDITOR, ADMIN},
         "subscribers:read": {ADMIN},
+        "webhooks:manage": {ADMIN},
     }
 )
 assert set(SCOPES) == set(SCOPE_ROLES)  # noqa: S101 - one list of scopes

@@ -69,6 +69,9 @@ def endpoint(request, endpoint_id):
     page = Paginator(queries.deliveries_of(endpoint), DELIVERIES_PER_PAGE).get_page(
         request.GET.get("page")
     )
+    for delivery in page:
+        attempts = list(delivery.attempt_set.all())  # prefetched
+        delivery.last_attempt = attempts[-1] if attempts else None
     return _page(
         request,
         "webhooks/endpoint.html",

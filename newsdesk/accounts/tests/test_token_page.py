@@ -133,7 +133,7 @@ def test_scopes_offered_follow_the_role(client):
     client.force_login(UserFactory(admin=True))
     html = client.get(PROFILE).content.decode()
     assert checkbox_values(html) == list(tokens.SCOPES)
-    assert len(checkbox_values(html)) == 6
+    assert len(checkbox_values(html)) == 7
     assert str(tokens.SCOPES["subscribers:read"]) in html
 
 

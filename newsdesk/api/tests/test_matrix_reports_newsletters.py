@@ -30,6 +30,7 @@ EVERY_SCOPE = [
     "reports:write",
     "newsletters:read",
     "subscribers:read",
+    "webhooks:manage",
 ]
 CONTRIBUTOR_SCOPES = ["submissions:write"]
 EDITOR_SCOPES = [
