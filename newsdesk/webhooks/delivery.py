@@ -17,13 +17,13 @@ import os
 import secrets
 import socket
 import time
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 
 from django.conf import settings
 from django.utils import timezone
 
 from newsdesk.webhooks import signing, targets
-from newsdesk.webhooks.leases import Claimed, Outcome, claim, record
+from newsdesk.webhooks.leases import Claimed, Outcome, claim, record, record_many
 
 # What the deliveries page keeps of a response body, and how much of it is read at most.
 STORED_BODY_BYTES = 4096
@@ -93,9 +93,11 @@ def deliver_batch(
             record(row, send(row))
         return len(rows)
     with ThreadPoolExecutor(max_workers=min(concurrency, len(rows))) as pool:
-        futures = {pool.submit(send, row): row for row in rows}
-        for future in as_completed(futures):
-            record(futures[future], future.result())
+        waiting = {pool.submit(send, row): row for row in rows}
+        while waiting:
+            done, _running = wait(waiting, return_when=FIRST_COMPLETED)
+            # What came back while the last group was written goes in one transaction.
+            record_many([(waiting.pop(future), future.result()) for future in done])
     return len(rows)
 
 

@@ -35,6 +35,8 @@ JITTER = 0.1
 # A lease outlasts any batch (its requests, each at most the timeout, run a few side by side);
 # a dead worker's rows wait this long before another takes them.
 LEASE_SECONDS = 300
+# How stale an endpoint's last_success_at may be (it decides disabling after a day of failures).
+SUCCESS_RESOLUTION = dt.timedelta(seconds=30)
 
 
 def retry_schedule() -> list[float]:
@@ -135,8 +137,21 @@ def _summary(outcome: Outcome) -> str:
     return f"HTTP {outcome.status}"
 
 
-@transaction.atomic
 def record(row: Claimed, outcome: Outcome) -> str:
+    """One outcome, in a transaction of its own (see `_record`)."""
+    with transaction.atomic():
+        return _record(row, outcome)
+
+
+def record_many(results: list[tuple[Claimed, Outcome]]) -> list[str]:
+    """Outcomes that came back together, in one transaction: on SQLite every write transaction
+    takes the database's one write lock, so fewer of them is what lets workers go side by side.
+    Each row still moves only under its own lease."""
+    with transaction.atomic():
+        return [_record(row, outcome) for row, outcome in results]
+
+
+def _record(row: Claimed, outcome: Outcome) -> str:
     """Writes the attempt and moves the delivery on, under its lease: DELIVERED on a 2xx;
     FAILED and the endpoint disabled on a 410; else PENDING for the next attempt of the
     schedule, or FAILED after the last one (and then the endpoint disabled if nothing reached
@@ -158,9 +173,13 @@ def record(row: Claimed, outcome: Outcome) -> str:
     if outcome.delivered:
         if not mine.update(state=D.DELIVERED, delivered_at=now, last_error="", **fields):
             return ""
-        Endpoint.objects.filter(pk=row.endpoint_id).update(
-            consecutive_failures=0, last_success_at=now
-        )
+        # The endpoint's row is written only when it changes more than the resolution: not
+        # one more write per delivery to a busy endpoint.
+        Endpoint.objects.filter(pk=row.endpoint_id).filter(
+            Q(consecutive_failures__gt=0)
+            | Q(last_success_at__isnull=True)
+            | Q(last_success_at__lt=now - SUCCESS_RESOLUTION)
+        ).update(consecutive_failures=0, last_success_at=now)
         return D.DELIVERED
     give_up = outcome.status == 410 or row.attempts > len(retry_schedule())
     if give_up:
