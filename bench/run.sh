@@ -167,9 +167,9 @@ chmod 644 "$TMP/www/page.html"
 # The PAGE_CACHE=0 server neither stores nor answers from the page cache.
 helper fetch "$UNCACHED_URL" --out "$TMP/uncached.html" --expect-header X-Page-Cache=
 helper fetch "$UNCACHED_URL" --out "$TMP/uncached.html" --expect-header X-Page-Cache=
-# The API list (not in the page cache yet: both answers come from Django).
-helper fetch "$API_URL" --out "$TMP/api-miss.json"
-helper fetch "$API_URL" --out "$TMP/api-hit.json" \
+# The API list: stored by the first request, answered from the store by the second.
+helper fetch "$API_URL" --out "$TMP/api-miss.json" --expect-header X-Page-Cache=miss
+helper fetch "$API_URL" --out "$TMP/api-hit.json" --expect-header X-Page-Cache=hit \
   --same-as "$TMP/api-miss.json"
 helper fetch "$API_UNCACHED_URL" --out "$TMP/api-uncached.json" --expect-header X-Page-Cache=
 
@@ -229,7 +229,7 @@ RATIO=$(helper ratio "$ARTICLE_RPS" "$STATIC_RPS")
 
 # The page must still be served from the cache after the run (nothing purged it meanwhile).
 helper fetch "$ARTICLE_URL" --out "$TMP/after.html" --expect-header X-Page-Cache=hit
-helper fetch "$API_URL" --out "$TMP/api-after.json"
+helper fetch "$API_URL" --out "$TMP/api-after.json" --expect-header X-Page-Cache=hit
 
 # --- 6. peak RSS of the web workers (both servers, so the uncached render path counts) ---------
 RSS_MB=$(helper peak-rss "$GRANIAN_CACHED" "$GRANIAN_UNCACHED")

@@ -1,5 +1,13 @@
 """Public reads: no token, only what `visible_articles()` returns. Each view parses, reads
-through api.queries, and answers through ApiView (validators, rate-limit headers)."""
+through api.queries, and answers through ApiView (validators, rate-limit headers).
+
+The article list and an article are stored in the page cache for anonymous clients
+(core/page_cache.py), tagged as articles.cache_tags says, so a publication, edit, withdrawal or
+takedown purges them before its action returns. A stored answer is served without counting it
+against the client's rate limit and without RateLimit headers (see core/page_cache.py).
+"""
+
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.utils import translation
@@ -29,7 +37,17 @@ from newsdesk.api.serializers import (
     TagSerializer,
 )
 from newsdesk.api.throttling import add_headers
-from newsdesk.articles.queries import public_authors
+from newsdesk.articles.cache_tags import tags_for_api_article, tags_for_api_list
+from newsdesk.articles.queries import public_authors, translation_family_ids
+from newsdesk.core.page_cache import cache_page_with, mark_canonical_query
+
+# The list queries the page cache stores besides none: `lang` an interface language, `limit`
+# one of these sizes, `offset` a whole number of pages into the list (the next links from
+# offset 0 are) and not past its end, spelled as `paginated` spells them (sorted, plain
+# digits). So the store holds at most a few copies of each list page; other filters and sizes
+# are answered (and counted by the rate limit) on every request.
+STORED_LIMITS = frozenset({10, 20, 50, 100})
+STORED_LANGUAGES = frozenset(code for code, _name in settings.LANGUAGES)
 
 PROBLEM = OpenApiResponse(
     response=inline_serializer(
@@ -110,8 +128,10 @@ class ApiView(GenericAPIView):
         return response
 
     def respond_with_page(
-        self, request, queryset, serializer_class, *, last_modified=None, meta=None
+        self, request, queryset, serializer_class, *, last_modified=None, meta=None, cache_tags=None
     ):
+        """One page of `queryset`; stored in the page cache with the tags `cache_tags(items)`
+        when given and the query is one the store keeps (`storable_query`)."""
         limit, offset = page_bounds(request)
         items = list(queryset[offset : offset + limit])
         total = queryset.count()
@@ -120,10 +140,37 @@ class ApiView(GenericAPIView):
         self.last_modified = last_modified
         body, link = paginated(request, data, total=total, limit=limit, offset=offset)
         body["meta"].update(meta or {})
-        response = Response(body)
+        response = rendered_in_site_language(Response(body))
         if link:
             response["Link"] = link
+        query = storable_query(request, limit=limit, offset=offset, total=total)
+        if cache_tags is not None and query is not None:
+            # On the HttpRequest, where PageCacheMiddleware looks (DRF's Request wraps it).
+            mark_canonical_query(request._request, query)
+            cache_page_with(response, cache_tags(data))
         return response
+
+
+def rendered_in_site_language(response):
+    """Content-Language is the language the body was rendered in: without it LocaleMiddleware
+    would name the client's Accept-Language, and the page cache would hand the first client's
+    to everyone."""
+    response["Content-Language"] = settings.LANGUAGE_CODE
+    return response
+
+
+def storable_query(request, *, limit: int, offset: int, total: int) -> str | None:
+    """The request's query string if the page cache may store the page under it, else None."""
+    params = request.query_params
+    if set(params) - {"lang", "limit", "offset"}:
+        return None
+    if "lang" in params and params["lang"] not in STORED_LANGUAGES:
+        return None
+    if limit not in STORED_LIMITS or offset % limit or (offset and offset >= total):
+        return None
+    spelled = {"lang": params.get("lang"), "limit": str(limit), "offset": str(offset)}
+    query = urlencode(sorted((name, spelled[name]) for name in params))
+    return query if query == request.META.get("QUERY_STRING", "") else None
 
 
 class ArticleList(ApiView):
@@ -150,6 +197,7 @@ class ArticleList(ApiView):
             ArticleSerializer,
             last_modified=queries.articles_changed_at(selection.articles),
             meta={"search": {"capped": capped}} if capped is not None else None,
+            cache_tags=lambda data: tags_for_api_list(item["id"] for item in data),
         )
 
 
@@ -177,8 +225,15 @@ class ArticleDetail(ApiView):
             raise NotFound("There is no published article with this id or slug.")
         self.last_modified = article.updated_at
         with translation.override(settings.LANGUAGE_CODE):
-            response = Response(ArticleDetailSerializer(article).data)
-        return response
+            response = rendered_in_site_language(Response(ArticleDetailSerializer(article).data))
+        # Digits name the article with that id, or else one whose slug is those digits.
+        ref_id = (
+            int(ref) if ref.isascii() and ref.isdigit() and len(ref) <= queries.ID_DIGITS else None
+        )
+        tags = tags_for_api_article(
+            article, family_ids=translation_family_ids(article), ref_id=ref_id
+        )
+        return cache_page_with(response, tags)
 
     def handle_exception(self, exc):
         response = super().handle_exception(exc)

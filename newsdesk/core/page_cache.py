@@ -23,8 +23,20 @@ Two more promises keep the cache from answering what Django would not:
 - The cache answers only what Django would answer with the same page (``request_key``): a
   Host outside ALLOWED_HOSTS (the SITE_URL's host and loopback) and plain HTTP under an https
   SITE_URL go to Django, which rejects or redirects them. Pages are kept apart by scheme and
-  host; and only an empty query or a list page's canonical ``page=<n>``
-  (``mark_canonical_query``, see core/pagination.py) is stored.
+  host; and only an empty query or the one query string a view names as canonical
+  (``mark_canonical_query``: a list page's ``page=<n>``, see core/pagination.py, or an API
+  list's ``limit``/``offset``, see api/views.py) is stored, so made-up queries cannot fill it.
+  A request with an ``Authorization`` header (an API token, or any other credentials) is never
+  answered from the store nor stored: Django may answer it differently (a 401, a token's own
+  rate-limit headers).
+
+The API's public reads are stored like pages. A stored answer is not counted by the API's
+anonymous rate limit (api/throttling.py) and carries no ``RateLimit`` headers: those belong to
+the client that was counted, and a hit costs less than counting it would (a write to the shared
+cache per request). The limit protects the work done on a miss; floods of hits are for the
+front proxy's limits (docs/architecture.md). Conditional requests are answered from the store
+as Django would answer them (``get_conditional_response``): 304 for a matching ``If-None-Match``
+or an ``If-Modified-Since`` no older than the stored ``Last-Modified``.
 """
 
 from __future__ import annotations
@@ -48,15 +60,23 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.signals import setting_changed
 from django.dispatch import receiver
+from django.http import HttpResponse
 from django.http.request import split_domain_port, validate_host
+from django.utils.cache import get_conditional_response
+from django.utils.http import parse_http_date_safe
 
 # Cookies that mean the visitor may see something personal: skip the cache for them.
 PERSONAL_COOKIES = (b"sessionid", b"messages", b"csrftoken")
-# Response headers never stored with a cached page.
-UNCACHED_HEADERS = {"set-cookie", "vary"}
-# The only query a stored page may have besides none: a list page's number. Whether that number
-# is the canonical one of an existing page only the view knows (``mark_canonical_query``).
-PAGE_QUERY = re.compile(r"page=[1-9][0-9]{0,8}")
+# Response headers never stored with a cached page: cookies; Vary (every anonymous visitor
+# gets the same stored page); the API's rate-limit state and Retry-After (api/throttling.py),
+# which describe the one client that was counted, not the next one.
+UNCACHED_HEADERS = {"set-cookie", "vary", "ratelimit", "ratelimit-policy", "retry-after"}
+# The queries a view may name as canonical (``mark_canonical_query``): a list page's number,
+# an API list's few parameters. Anything else is answered by Django without touching the store.
+STORABLE_QUERY = re.compile(r"[a-z_]{1,16}=[0-9a-z-]{1,16}(?:&[a-z_]{1,16}=[0-9a-z-]{1,16}){0,3}")
+# Conditional requests the store answers; If-Match and If-Unmodified-Since (412s, rare on GET)
+# are left to Django.
+PRECONDITION_HEADERS = ("HTTP_IF_MATCH", "HTTP_IF_UNMODIFIED_SINCE")
 # A safety net; purges do the real work.
 MAX_AGE_SECONDS = 24 * 3600
 # How long a purge is remembered per tag (Redis forgets it then); a render that took longer than
@@ -451,6 +471,48 @@ def _has_personal_cookie(cookie_header: str) -> bool:
     return bool(cookie) and any(name in cookie for name in PERSONAL_COOKIES)
 
 
+def _is_anonymous(environ) -> bool:
+    """No credentials at all: no session, messages or CSRF cookie, no Authorization header
+    (an API token: Django answers it with the token's rate limits, or a 401 for a bad one)."""
+    return "HTTP_AUTHORIZATION" not in environ and not _has_personal_cookie(
+        environ.get("HTTP_COOKIE", "")
+    )
+
+
+def _is_logged_in(request) -> bool:
+    # The API sets ``request.user`` to None for an anonymous client (UNAUTHENTICATED_USER).
+    user = getattr(request, "user", None)
+    return user is not None and user.is_authenticated
+
+
+def _conditional_answer(environ, headers) -> tuple[str, list] | None:
+    """Django's answer to a conditional GET or HEAD for a stored page, from the stored ETag and
+    Last-Modified: the status and headers of a 304, or None when the page itself is the answer.
+    The same function decides as for a page Django renders (api/conditional.py)."""
+    stored = HttpResponse()
+    for name, value in headers:
+        stored[name] = value
+    last_modified = stored.get("Last-Modified")
+    request = _ConditionalRequest(environ, environ["REQUEST_METHOD"])
+    answer = get_conditional_response(
+        request,
+        etag=stored.get("ETag"),
+        last_modified=parse_http_date_safe(last_modified) if last_modified else None,
+        response=stored,
+    )
+    if answer is stored:
+        return None
+    answer["X-Page-Cache"] = "hit"
+    return f"{answer.status_code} {answer.reason_phrase}", list(answer.items())
+
+
+class _ConditionalRequest(NamedTuple):
+    """What get_conditional_response reads of a request when no precondition fails."""
+
+    META: dict
+    method: str
+
+
 class PageCacheMiddleware:
     """Stores opted-in anonymous responses for FrontCache to serve.
 
@@ -468,8 +530,8 @@ class PageCacheMiddleware:
         if (
             settings.PAGE_CACHE["ENABLED"]
             and request.method == "GET"
-            and (not query or PAGE_QUERY.fullmatch(query))
-            and not _has_personal_cookie(request.META.get("HTTP_COOKIE", ""))
+            and (not query or STORABLE_QUERY.fullmatch(query))
+            and _is_anonymous(request.META)
         ):
             key = request_key(request.META)
         if key is not None:
@@ -483,7 +545,7 @@ class PageCacheMiddleware:
             and not response.streaming
             and not response.cookies
             and (not query or query == getattr(request, "page_cache_query", None))
-            and not request.user.is_authenticated
+            and not _is_logged_in(request)
             and time.monotonic() - since[1] < PURGE_MEMORY_SECONDS
         ):
             headers = [
@@ -509,12 +571,18 @@ class FrontCache:
         if (
             self.enabled
             and environ["REQUEST_METHOD"] in ("GET", "HEAD")
-            and not _has_personal_cookie(environ.get("HTTP_COOKIE", ""))
+            and _is_anonymous(environ)
+            and not any(name in environ for name in PRECONDITION_HEADERS)
             and (key := request_key(environ)) is not None
         ):
             blob = get_store().get(key)
             if blob is not None:
                 status, headers, body = pickle.loads(blob)  # noqa: S301 - our own store
+                if "HTTP_IF_NONE_MATCH" in environ or "HTTP_IF_MODIFIED_SINCE" in environ:
+                    not_modified = _conditional_answer(environ, headers)
+                    if not_modified is not None:
+                        start_response(*not_modified)
+                        return [b""]
                 start_response(status, headers)
                 return [b""] if environ["REQUEST_METHOD"] == "HEAD" else [body]
         return self.app(environ, start_response)
