@@ -22,3 +22,15 @@ def deliveries_of(endpoint: Endpoint):
         .prefetch_related(Prefetch("attempt_set", queryset=Attempt.objects.order_by("number")))
         .order_by("-created_at", "-pk")
     )
+
+
+def next_retry_before(delivery_ids: list[int], limit):
+    """The earliest time one of these deliveries waits for, if before `limit`."""
+    return (
+        Delivery.objects.filter(
+            pk__in=delivery_ids, state=Delivery.State.PENDING, next_attempt_at__lt=limit
+        )
+        .order_by("next_attempt_at")
+        .values_list("next_attempt_at", flat=True)
+        .first()
+    )

@@ -11,7 +11,11 @@ from huey.contrib.djhuey import db_periodic_task, db_task
 
 from newsdesk.webhooks.delivery import deliver_until_done
 from newsdesk.webhooks.models import Delivery, Event
+from newsdesk.webhooks.queries import next_retry_before
 
+# Retries due sooner than this are scheduled by deliver_task; later ones wait for the periodic
+# task.
+SOON = dt.timedelta(seconds=60)
 # A periodic run stops taking batches after this long, before the next one starts.
 PERIODIC_SECONDS = 50
 # Events (with their deliveries and attempts) are kept this long for the deliveries page.
@@ -20,8 +24,12 @@ RETENTION_DAYS = 30
 
 @db_task()
 def deliver_task(delivery_ids: list[int]) -> None:
-    """The first attempt of new deliveries, right after the change was committed."""
+    """The first attempt of new deliveries, right after the change was committed; a retry
+    due before the periodic task's next run (the 5 s one) is scheduled for its time."""
     deliver_until_done(ids=delivery_ids)
+    retry_at = next_retry_before(delivery_ids, timezone.now() + SOON)
+    if retry_at is not None:
+        deliver_task.schedule((delivery_ids,), eta=retry_at)
 
 
 @db_periodic_task(crontab(minute="*"))

@@ -290,3 +290,22 @@ def test_each_subscribed_endpoint_gets_its_own_delivery(
     a_secret = Endpoint.objects.get(pk=a.pk).secret
     request = receiver.log[0][0]
     Webhook(a_secret).verify(request.get_data(), headers_of(request))
+
+
+def test_the_5_second_retry_is_scheduled_not_left_to_the_minute_task(
+    receiver, django_capture_on_commit_callbacks
+):
+    """After a failed first attempt the delivery task schedules itself for the retry's time
+    (the periodic task, once a minute, would be late for a 5 s retry)."""
+    from huey.contrib.djhuey import HUEY
+
+    HUEY.flush()
+    receiver.expect_request("/hook", method="POST").respond_with_data("", status=502)
+    make_endpoint(receiver.url_for("/hook"))
+    emit_committed(django_capture_on_commit_callbacks)
+    delivery = Delivery.objects.get()
+    (task,) = [t for t in HUEY.scheduled() if t.name == "deliver_task"]
+    assert task.args == ([delivery.pk],)
+    eta = task.eta.replace(tzinfo=dt.UTC)
+    assert abs(eta - delivery.next_attempt_at) < dt.timedelta(milliseconds=1)
+    HUEY.flush()
