@@ -158,3 +158,14 @@ def test_the_deliveries_page_queries_do_not_grow_with_rows(
     for n in range(5):
         emit_committed(django_capture_on_commit_callbacks, current={"id": n})
     assert queries_for_page() == few
+
+
+def test_an_id_too_large_for_the_database_is_404(client, admin):
+    client.force_login(admin)
+    assert client.get("/en/webhooks/99999999999999999999/").status_code == 404
+    assert (
+        client.get("/en/webhooks/1/deliveries/99999999999999999999/redeliver/").status_code == 405
+    )
+    assert (
+        client.post("/en/webhooks/1/deliveries/99999999999999999999/redeliver/").status_code == 404
+    )
