@@ -3,7 +3,14 @@ counts, API_ANONYMOUS_RATE), with a token per token (API_TOKEN_RATE), counted by
 django-ratelimit in the shared cache like the site's form limits.
 
 Headers follow draft-ietf-httpapi-ratelimit-headers (quota `q` per window `w` seconds,
-remaining `r`, seconds to reset `t`), on every API answer, 429s included.
+remaining `r`, seconds to reset `t`), on every API answer Django gives, 429s included.
+
+An anonymous read answered from the page cache (`X-Page-Cache: hit`, core/page_cache.py) never
+reaches this throttle: it is not counted and has no RateLimit headers, which describe the client
+that was counted and are never stored. That is deliberate: the limit guards the database and
+the rendering a miss costs, a hit costs a file read, and counting it (a write to the shared
+cache per request) would cost more than answering it. Floods of cached reads are for the front
+proxy's limits (docs/architecture.md). With a token every request reaches Django and counts.
 """
 
 from django.conf import settings
