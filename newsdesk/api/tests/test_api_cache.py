@@ -10,14 +10,18 @@ import pytest
 
 from newsdesk.accounts.actions import create_token
 from newsdesk.accounts.tests.factories import UserFactory
+from newsdesk.api import views
 from newsdesk.articles.actions import save_article
 from newsdesk.articles.tests.factories import article
 from newsdesk.core import page_cache
-from newsdesk.core.tests.test_page_cache import wsgi_get
+from newsdesk.core.tests.test_page_cache import backend, wsgi_get  # noqa: F401 - a fixture
 from newsdesk.editorial.actions import publish_article, take_down_article, unpublish_article
 from newsdesk.editorial.grounds import Ground
 
 pytestmark = pytest.mark.django_db(transaction=True)
+# Every test on the file store and on the real Redis (core/tests/test_page_cache.py), except
+# those about which queries are stored, which the view decides alike for both.
+on_both_stores = pytest.mark.usefixtures("backend")
 
 LIST = "/api/v1/articles/"
 
@@ -39,6 +43,7 @@ def bearer(token: str) -> dict:
     return {"HTTP_AUTHORIZATION": f"Bearer {token}"}
 
 
+@on_both_stores
 def test_the_second_anonymous_read_comes_from_the_store():
     a = article(slug="gespeichert", title="Aus dem Speicher")
     for path, query in ((LIST, "limit=20"), (LIST, ""), (f"{LIST}{a.pk}/", "")):
@@ -56,6 +61,7 @@ def test_the_second_anonymous_read_comes_from_the_store():
     assert json.loads(wsgi_get(f"{LIST}gespeichert/")[2])["id"] == a.pk
 
 
+@on_both_stores
 def test_a_token_request_is_never_answered_from_the_store_nor_stored(settings):
     settings.API_TOKEN_RATE = "5/d"
     article(slug="mit-token")
@@ -86,6 +92,7 @@ def test_a_session_cookie_bypasses_the_store():
     assert "X-Page-Cache" not in wsgi_get(LIST, cookie="sessionid=abc")[1]
 
 
+@on_both_stores
 def test_a_publication_shows_in_the_list_at_once():
     article(slug="erster", title="Erster Bericht")
     draft = article(slug="zweiter", title="Zweiter Bericht", published=False, language="en")
@@ -101,6 +108,7 @@ def test_a_publication_shows_in_the_list_at_once():
     assert titles(wsgi_get(LIST, query="lang=de&limit=20")[2]) == ["Erster Bericht"]
 
 
+@on_both_stores
 def test_an_edit_shows_in_the_list_and_the_article_at_once():
     a = article(slug="bearbeitet", title="Alter Titel")
     paths = ((LIST, "limit=20"), (f"{LIST}{a.pk}/", ""), (f"{LIST}bearbeitet/", ""))
@@ -117,6 +125,7 @@ def test_an_edit_shows_in_the_list_and_the_article_at_once():
         assert headers["X-Page-Cache"] == "miss" and json.loads(body)["title"] == "Neuer Titel"
 
 
+@on_both_stores
 def test_a_takedown_is_451_and_gone_from_the_list_at_once():
     a = article(slug="entfernt", title="Bald entfernt")
     other = article(slug="bleibt", title="Bleibt stehen")
@@ -139,6 +148,7 @@ def test_a_takedown_is_451_and_gone_from_the_list_at_once():
     assert wsgi_get(f"{LIST}bleibt/")[0].startswith("404")
 
 
+@on_both_stores
 def test_conditional_requests_get_a_304_from_the_store():
     a = article(slug="bedingt")
     for path in (LIST, f"{LIST}{a.pk}/"):
@@ -166,6 +176,7 @@ def test_conditional_requests_get_a_304_from_the_store():
         assert status.startswith("412") and "X-Page-Cache" not in headers
 
 
+@on_both_stores
 def test_one_clients_rate_limit_never_reaches_another(settings):
     settings.API_ANONYMOUS_RATE = "1/d"
     settings.TRUSTED_PROXY_COUNT = 1
@@ -232,3 +243,32 @@ def test_a_hit_never_enters_django(django_assert_num_queries):
     wsgi_get(LIST)
     with django_assert_num_queries(0):
         assert wsgi_get(LIST)[1]["X-Page-Cache"] == "hit"
+
+
+@on_both_stores
+def test_a_takedown_during_the_lists_render_keeps_that_list_out(monkeypatch):
+    """The render finishes with the article in it, but the store refuses the list: the next
+    client gets the list without it, not the one rendered before the takedown."""
+    a = article(slug="mittendrin", title="Mitten im Abruf")
+    original = views.paginated
+
+    def take_down_then_paginate(*args, **kwargs):
+        # After the page's articles were read and serialised, before the answer is made.
+        take_down_article(article=a, editor=UserFactory(editor=True), ground=Ground.SPAM)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(views, "paginated", take_down_then_paginate)
+    status, headers, body = wsgi_get(LIST, query="limit=20")
+    assert titles(body) == ["Mitten im Abruf"] and "X-Page-Cache" not in headers
+    assert stored(LIST, "limit=20") is None
+    monkeypatch.setattr(views, "paginated", original)
+    assert titles(wsgi_get(LIST, query="limit=20")[2]) == []
+
+
+def test_the_first_clients_language_is_not_stored_for_everyone():
+    article(slug="sprache")
+    status, headers, body = wsgi_get(LIST, extra={"HTTP_ACCEPT_LANGUAGE": "de"})
+    assert headers["X-Page-Cache"] == "miss" and headers["Content-Language"] == "en"
+    status, headers, hit = wsgi_get(LIST, extra={"HTTP_ACCEPT_LANGUAGE": "en"})
+    assert headers["X-Page-Cache"] == "hit" and headers["Content-Language"] == "en"
+    assert hit == body and "Vary" not in headers
