@@ -18,24 +18,31 @@ an edit, cover upload or submit with `If-Match` is refused with a 412 when the s
 changed since. An edit may instead send `revision`, the text's revision it started from.
 """
 
-import io
 from types import SimpleNamespace
 
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.urls import path
 from django.utils import translation
 from django.utils.http import parse_etags
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, serializers
-from rest_framework.parsers import BaseParser, JSONParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from newsdesk.api.conditional import conditional
 from newsdesk.api.endpoints.review_serializers import CheckReportSerializer
+from newsdesk.api.endpoints.submission_input import (
+    IMAGE_TYPES,
+    ImageParser,
+    LimitedJSONParser,
+    cover_form,
+    form_data,
+    invalid,
+    text_fields,
+)
 from newsdesk.api.endpoints.submission_serializers import (
     DEFAULTS,
     NEXT_ACTIONS,
@@ -50,11 +57,11 @@ from newsdesk.api.endpoints.submission_serializers import (
 from newsdesk.api.pagination import PAGE_PARAMETERS
 from newsdesk.api.problems import PROBLEM_JSON, problem
 from newsdesk.api.views import PROBLEM, ApiView, _page_of
-from newsdesk.articles.images import MAX_UPLOAD_BYTES, ImageRejected
-from newsdesk.articles.models import BODY_MAX_BYTES, Article, Section
+from newsdesk.articles.images import ImageRejected
+from newsdesk.articles.models import Article
 from newsdesk.core.errors import ActionRefused
 from newsdesk.editorial import actions, writing
-from newsdesk.editorial.forms import ArticleForm, CoverForm
+from newsdesk.editorial.forms import ArticleForm
 from newsdesk.editorial.permissions import (
     access_article_for_editing,
     access_article_for_writing,
@@ -64,17 +71,8 @@ from newsdesk.editorial.queries import articles_of, latest_check_report, latest_
 
 SCOPE = "submissions:write"
 S = Article.Status
-# A JSON text holding a 1 MB body: every character escaped (\u00e4 for two bytes of UTF-8)
-# triples it; past this no body can be within BODY_MAX_BYTES, and the request is refused
-# before it is read (DRF's JSONParser would read any size).
-JSON_MAX_BYTES = 3 * BODY_MAX_BYTES + 64 * 1024
-# Raw bodies of a cover upload: image/jpeg, image/png, image/webp (others are refused as images
-# newsdesk does not take, with the web's message).
-IMAGE_TYPES = ("image/jpeg", "image/png", "image/webp")
 # ImageRejected's codes that are not about the image's content (400) but its size or type.
 IMAGE_STATUS = {"too_large": 413, "format": 415, "invalid": 415}
-# The cover form's fields under their API names.
-COVER_FIELDS = {"cover": "image", "cover_alt": "alt", "cover_credit": "credit"}
 # Refusals that are the request's fault, by the field to blame; every other one (the state,
 # failed checks, a suspension) is a 409.
 BAD_REQUEST_FIELDS = {"guidelines": "accepted_guidelines_version"}
@@ -108,40 +106,6 @@ CONFLICT = OpenApiResponse(
 DETAIL = OpenApiResponse(SubmissionDetailSerializer, description="the submission after it")
 
 
-class RequestTooLarge(exceptions.APIException):
-    status_code = 413
-    default_code = "too_large"
-
-
-class LimitedJSONParser(BaseParser):
-    """JSON, refused (413) past JSON_MAX_BYTES. Not a JSONParser subclass on purpose: DRF reads
-    those through request.body, which refuses anything past DATA_UPLOAD_MAX_MEMORY_SIZE with
-    Django's HTML 400 (and a 1 MB body escaped as JSON is more than that)."""
-
-    media_type = "application/json"
-
-    def parse(self, stream, media_type=None, parser_context=None):
-        data = stream.read(JSON_MAX_BYTES + 1)
-        if len(data) > JSON_MAX_BYTES:
-            raise RequestTooLarge(
-                f"The request is larger than {JSON_MAX_BYTES // (1024 * 1024)} MB; the body"
-                " may have at most 1 MB."
-            )
-        return JSONParser().parse(io.BytesIO(data), media_type, parser_context)
-
-
-class RawImage(bytes):
-    """A cover sent as the request body itself."""
-
-
-class ImageParser(BaseParser):
-    media_type = "image/*"
-
-    def parse(self, stream, media_type=None, parser_context=None):
-        data = stream.read(MAX_UPLOAD_BYTES + 1) if stream is not None else b""
-        return RawImage(data)
-
-
 def _problem(status: int, detail: str, **extensions) -> Response:
     body = problem(status, detail, **extensions)
     if status == 412:
@@ -155,16 +119,6 @@ def _refused(exc: ActionRefused, **extensions) -> Response:
     if field is not None:
         return _problem(400, f"{field}: {message}", errors={field: [message]}, code=exc.code)
     return _problem(409, message, code=exc.code, **extensions)
-
-
-def _invalid(errors: dict) -> exceptions.ValidationError:
-    """A 400 with the form's messages by field (one 'non_field_errors' for the whole)."""
-    return exceptions.ValidationError(
-        {
-            ("non_field_errors" if k == "__all__" else k): [str(m) for m in v]
-            for k, v in errors.items()
-        }
-    )
 
 
 def next_actions(user, article: Article) -> tuple[list[str], str | None]:
@@ -254,40 +208,16 @@ def _lock(article_id) -> None:
     list(Article.objects.select_for_update().filter(pk=article_id).values_list("pk", flat=True))
 
 
-def _form_data(fields: dict) -> dict:
-    """The API's fields as the web form posts them: a section by its id, tags by commas."""
-    data = {k: v for k, v in fields.items() if k not in {"section", "tags", "revision"}}
-    if isinstance(fields.get("section"), Section):
-        data["section"] = fields["section"].pk
-    elif "section" in fields:
-        section = Section.objects.filter(slug=fields["section"]).first()
-        if section is None:
-            raise exceptions.ValidationError(
-                {"section": [f"There is no section with the slug {fields['section'][:60]!r}."]}
-            )
-        data["section"] = section.pk
-    data["tags"] = ", ".join(fields.get("tags", []))
-    return data
-
-
 def _save(request, article: Article | None, fields: dict) -> Article:
     """Validates `fields` (the whole text) with the web's ArticleForm and saves it as the Save
     button does; a 400 with the form's messages otherwise (and nothing saved)."""
-    form = ArticleForm(_form_data(fields))
+    form = ArticleForm(form_data(fields))
     if not form.is_valid():
-        raise _invalid(form.errors)
+        raise invalid(form.errors)
     try:
         return writing.save_draft(user=request.user, article=article, data=form.cleaned_data)
     except DjangoValidationError as exc:
-        raise _invalid(exc.message_dict) from exc
-
-
-def _parsed(request, *, partial: bool) -> dict:
-    if not isinstance(request.data, dict):
-        raise exceptions.ValidationError({"non_field_errors": ["Expected a JSON object."]})
-    given = SubmissionWriteSerializer(data=request.data, partial=partial)
-    given.is_valid(raise_exception=True)
-    return dict(given.validated_data)
+        raise invalid(exc.message_dict) from exc
 
 
 class SubmissionList(ApiView):
@@ -325,7 +255,7 @@ class SubmissionList(ApiView):
     )
     def post(self, request):
         access_desk_for_writing(request.user)
-        fields = {**DEFAULTS, **_parsed(request, partial=False)}
+        fields = {**DEFAULTS, **text_fields(request, partial=False)}
         if "revision" in fields:
             raise exceptions.ValidationError({"revision": ["only with an edit"]})
         article = _save(request, None, fields)
@@ -341,6 +271,10 @@ class SubmissionDetail(ApiView):
     required_scopes = {"GET": SCOPE, "PATCH": SCOPE, "PUT": SCOPE}
     parser_classes = [LimitedJSONParser]
 
+    def get_object(self):
+        # What OPTIONS asks before describing PUT (DRF's SimpleMetadata): the same 404.
+        return access_article_for_writing(self.request.user, self.kwargs["article_id"])
+
     @extend_schema(
         operation_id="submissions_retrieve",
         parameters=[ID_PARAMETER],
@@ -354,8 +288,11 @@ class SubmissionDetail(ApiView):
         return Response(_detail_data(request.user, article))
 
     def _edit(self, request, article_id, *, partial: bool):
-        access_desk_for_writing(request.user)
-        fields = _parsed(request, partial=partial)
+        try:
+            access_article_for_editing(request.user, article_id)  # 404 and 409 before 400
+        except ActionRefused as exc:
+            return _refused(exc)
+        fields = text_fields(request, partial=partial)
         with transaction.atomic():
             _lock(article_id)
             try:
@@ -406,43 +343,6 @@ class SubmissionDetail(ApiView):
         return self._edit(request, article_id, partial=False)
 
 
-def _cover_upload(request) -> tuple[object, dict]:
-    """The image and the cover form's data, from a multipart form or a raw image body with
-    the fields as query parameters."""
-    if isinstance(request.data, RawImage):
-        if request.content_type.split(";")[0].strip().lower() not in IMAGE_TYPES:
-            raise exceptions.UnsupportedMediaType(
-                request.content_type,
-                detail="This file is not an image newsdesk accepts: use JPEG, PNG or WebP.",
-            )
-        if len(request.data) > MAX_UPLOAD_BYTES:
-            image = None
-        else:
-            image = SimpleUploadedFile("cover", bytes(request.data), request.content_type)
-        given, fields = request.query_params, {"alt", "credit", "ai_generated"}
-        size = len(request.data)
-    else:
-        image = request.data.get("image")
-        given, fields = request.data, {"image", "alt", "credit", "ai_generated"}
-        if image is None or isinstance(image, str):
-            raise exceptions.ValidationError({"image": ["Choose an image file to upload."]})
-        size = image.size
-    unknown = sorted(set(given) - fields)
-    if unknown:
-        raise exceptions.ValidationError({unknown[0]: ["is not a field here"]})
-    if size > MAX_UPLOAD_BYTES:
-        raise RequestTooLarge(
-            f"The image is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB; export it"
-            " smaller and upload it again."
-        )
-    data = {
-        "cover_alt": given.get("alt", ""),
-        "cover_credit": given.get("credit", ""),
-        "cover_ai_generated": given.get("ai_generated", ""),
-    }
-    return image, data
-
-
 class SubmissionCover(ApiView):
     """Uploads a cover (JPEG, PNG or WebP), as the editor page's cover field: re-encoded
     without metadata, with its alt text and credit; a multipart form (`image`, `alt`, `credit`,
@@ -477,7 +377,17 @@ class SubmissionCover(ApiView):
         },
     )
     def post(self, request, article_id):
-        access_desk_for_writing(request.user)
+        try:
+            access_article_for_editing(request.user, article_id)
+        except ActionRefused as exc:
+            return _refused(exc)
+        cleaned = cover_form(request).cleaned_data  # read before the row is locked
+        upload = writing.Upload(
+            data=cleaned["cover"].read(),
+            alt=cleaned["cover_alt"],
+            credit=cleaned["cover_credit"],
+            ai_generated=cleaned["cover_ai_generated"],
+        )
         with transaction.atomic():
             _lock(article_id)
             try:
@@ -487,20 +397,9 @@ class SubmissionCover(ApiView):
             refused = _check_preconditions(request, request.user, article, None)
             if refused is not None:
                 return refused
-            image, data = _cover_upload(request)
-            form = CoverForm(data, {"cover": image})
-            if not form.is_valid():
-                raise _invalid({COVER_FIELDS.get(k, k): v for k, v in form.errors.items()})
             wait = writing.upload_wait(request)
             if wait is not None:
                 raise exceptions.Throttled(wait=wait, detail=str(writing.UPLOADS_LIMITED))
-            cleaned = form.cleaned_data
-            upload = writing.Upload(
-                data=cleaned["cover"].read(),
-                alt=cleaned["cover_alt"],
-                credit=cleaned["cover_credit"],
-                ai_generated=cleaned["cover_ai_generated"],
-            )
             try:
                 writing.save_draft(
                     user=request.user, article=article, data=writing.text_of(article), upload=upload
@@ -508,7 +407,7 @@ class SubmissionCover(ApiView):
             except ImageRejected as exc:
                 return _image_rejected(exc)
             except DjangoValidationError as exc:
-                raise _invalid(exc.message_dict) from exc
+                raise invalid(exc.message_dict) from exc
         return _respond(request.user, article_id)
 
 
@@ -621,23 +520,28 @@ class SubmissionWithdraw(ApiView):
         return _respond(request.user, article_id)
 
 
+def _without_slash(view_class):
+    """The same view at the address without the trailing slash, left out of the schema (as
+    reviews' actions): a client that drops it should not get a 404."""
+    no_slash = type(f"{view_class.__name__}NoSlash", (view_class,), {"__doc__": view_class.__doc__})
+    return extend_schema(exclude=True)(no_slash)
+
+
+ACTIONS = {
+    "cover": SubmissionCover,
+    "checks": SubmissionChecks,
+    "submit": SubmissionSubmit,
+    "withdraw": SubmissionWithdraw,
+}
 urlpatterns = [
     path("submissions/", SubmissionList.as_view(), name="submissions"),
     path("submissions/<int:article_id>/", SubmissionDetail.as_view(), name="submission"),
-    path("submissions/<int:article_id>/cover/", SubmissionCover.as_view(), name="submission-cover"),
-    path(
-        "submissions/<int:article_id>/checks/",
-        SubmissionChecks.as_view(),
-        name="submission-checks",
+    *(
+        path(f"submissions/<int:article_id>/{name}/", view.as_view(), name=f"submission-{name}")
+        for name, view in ACTIONS.items()
     ),
-    path(
-        "submissions/<int:article_id>/submit/",
-        SubmissionSubmit.as_view(),
-        name="submission-submit",
-    ),
-    path(
-        "submissions/<int:article_id>/withdraw/",
-        SubmissionWithdraw.as_view(),
-        name="submission-withdraw",
+    *(
+        path(f"submissions/<int:article_id>/{name}", _without_slash(view).as_view())
+        for name, view in ACTIONS.items()
     ),
 ]

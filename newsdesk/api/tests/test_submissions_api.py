@@ -14,7 +14,7 @@ from PIL import Image as PILImage
 
 from newsdesk.accounts import actions as account_actions
 from newsdesk.accounts.tests.factories import UserFactory
-from newsdesk.api.endpoints.submissions import JSON_MAX_BYTES
+from newsdesk.api.endpoints.submission_input import JSON_MAX_BYTES
 from newsdesk.articles.images import MAX_UPLOAD_BYTES
 from newsdesk.articles.models import BODY_MAX_BYTES, Article, Image
 from newsdesk.articles.tests.factories import SectionFactory, article
