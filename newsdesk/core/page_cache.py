@@ -25,7 +25,8 @@ Two more promises keep the cache from answering what Django would not:
   SITE_URL go to Django, which rejects or redirects them. Pages are kept apart by scheme and
   host; and only an empty query or the one query string a view names as canonical
   (``mark_canonical_query``: a list page's ``page=<n>``, see core/pagination.py, or an API
-  list's ``limit``/``offset``, see api/views.py) is stored, so made-up queries cannot fill it.
+  list's ``lang``/``limit``/``offset``, see api/views.py) is stored, so made-up queries cannot
+  fill it.
   A request with an ``Authorization`` header (an API token, or any other credentials) is never
   answered from the store nor stored: Django may answer it differently (a 401, a token's own
   rate-limit headers).
@@ -507,7 +508,8 @@ def _conditional_answer(environ, headers) -> tuple[str, list] | None:
 
 
 class _ConditionalRequest(NamedTuple):
-    """What get_conditional_response reads of a request when no precondition fails."""
+    """What get_conditional_response reads of a request. FrontCache leaves requests with
+    If-Match or If-Unmodified-Since to Django, so only the 304 branches can be taken here."""
 
     META: dict
     method: str
