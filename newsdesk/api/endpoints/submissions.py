@@ -321,7 +321,10 @@ class SubmissionDetail(ApiView):
         },
     )
     def patch(self, request, article_id):
-        """Changes the fields given, keeps the others."""
+        """Changes the fields given, keeps the others. As the editor page's Save button (not
+        its autosave): an editor's token may change a published or scheduled article, whose
+        public page changes at once; a contributor's only their draft, or one the editors sent
+        back or they withdrew."""
         return self._edit(request, article_id, partial=True)
 
     @extend_schema(
