@@ -4,20 +4,19 @@
 
 Prints on stdout (everything else goes to stderr):
 
-    BENCH webhook_deliveries_per_s   deliveries per second, from starting the worker until it
-                                     exits (process start included): leasing the rows, signing each body, one HTTP
-                                     POST per delivery (a new connection each, as in
-                                     production), recording the attempt and marking it
-                                     delivered
+    BENCH webhook_deliveries_per_s   deliveries per second, from starting the worker until
+                                     it exits (process start included): leasing the rows,
+                                     signing each body, one HTTP POST per delivery (a new
+                                     connection each, as in production), recording the
+                                     attempt and marking it delivered
 
 One process running `newsdesk deliver_webhooks` (the loop the huey worker runs,
 webhooks/delivery.py), leasing batches and keeping settings.WEBHOOKS_CONCURRENCY (4) requests in
 flight. On SQLite one process is the fast setup: a second one mostly waits for the database's
-write lock (measured on a loaded 2-core machine: 330-450/s with one, 250-450/s with two).
-The receiver is a threaded http.server in a
-process of its own that answers 204 at once and counts the requests, so the figure is
-newsdesk's own. Exactly once is checked: the receiver's count must equal the number of events
-and every delivery must be DELIVERED.
+write lock (measured on a loaded 2-core machine: 330-450/s with one, 250-450/s with two). The
+receiver is a threaded http.server in a process of its own that answers 204 at once and counts
+the requests, so the figure is newsdesk's own. Exactly once is checked: the receiver's count
+must equal the number of events and every delivery must be DELIVERED.
 
 Runs in a private temp directory (SQLite, removed at the end; BENCH_KEEP=1 keeps it) whatever
 NEWSDESK_VAR or DATABASE_URL say. Knobs, for experiments only: BENCH_WEBHOOK_EVENTS (5000),
