@@ -260,3 +260,6 @@ if [[ ${BENCH_WEB_ONLY:-0} == 1 ]]; then exit 0; fi
 # Related articles: precision@5 of both backends on the evaluation set, and the work done at
 # publish against 100,000 stored vectors.
 "$BIN/python" "$ROOT/bench/related.py" >&3
+
+# Webhooks: 5,000 events through a `newsdesk deliver_webhooks` worker to a local receiver.
+"$BIN/python" "$ROOT/bench/webhooks.py" >&3
