@@ -2,9 +2,19 @@
 
 import pytest
 from django.core.cache import cache
+from django.test.utils import override_settings
 from django.utils import translation
 
 from newsdesk.core import page_cache
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _fast_password_hashing():
+    """MD5 instead of PBKDF2 for the tests' passwords: the default hasher's million iterations
+    cost half a second for every user a factory makes (most tests make several), and no test
+    is about the strength of the hash. override_settings also empties the hashers' cache."""
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -1,16 +1,17 @@
 """Every review endpoint and method, by every caller: the expected status codes are written out
 here, not read from the scope or permission tables.
 
-Callers: no token; a contributor's token with submissions:write (all a contributor may hold);
-an editor's token with reviews:write; an editor's token with every scope an editor may hold
-except reviews:write; an admin's token with reviews:write.
+Callers (conftest.CALLERS): no token; a contributor's token with submissions:write (all a
+contributor may hold); an editor's token with reviews:write; an editor's token with every scope
+an editor may hold except reviews:write; an admin's token with reviews:write.
 """
 
 import pytest
 
-from newsdesk.accounts import actions as accounts
 from newsdesk.accounts.tests.factories import UserFactory
 from newsdesk.api.endpoints import reviews
+from newsdesk.api.tests.conftest import CALLERS, assert_insufficient_scope
+from newsdesk.api.tests.conftest import caller as caller_for
 from newsdesk.articles.models import Article
 from newsdesk.articles.tests.factories import article
 from newsdesk.editorial import actions
@@ -19,13 +20,6 @@ from newsdesk.editorial.tests.test_actions import GOOD_BODY
 
 pytestmark = pytest.mark.django_db
 
-CALLERS = ("anonymous", "contributor", "editor_with_scope", "editor_without_scope", "admin")
-EDITOR_SCOPES_BUT_REVIEWS = [
-    "submissions:write",
-    "reports:read",
-    "reports:write",
-    "newsletters:read",
-]
 # A fixed time far ahead: the test ids hold it, and pytest-xdist workers must collect the same.
 LATER = "2099-01-02T10:00:00+00:00"
 
@@ -166,21 +160,6 @@ MATRIX = [
 ]
 
 
-def _caller(caller):
-    """(the caller's user or None, its request headers)."""
-    if caller == "anonymous":
-        return None, {}
-    user, scopes = {
-        "contributor": (lambda: UserFactory(), ["submissions:write"]),
-        "editor_with_scope": (lambda: UserFactory(editor=True), ["reviews:write"]),
-        "editor_without_scope": (lambda: UserFactory(editor=True), EDITOR_SCOPES_BUT_REVIEWS),
-        "admin": (lambda: UserFactory(admin=True), ["reviews:write"]),
-    }[caller]
-    user = user()
-    _row, token = accounts.create_token(user=user, name="m", scopes=scopes, expires_in_days=1)
-    return user, {"HTTP_AUTHORIZATION": f"Bearer {token}"}
-
-
 def _submission(state, caller_user):
     GuidelinesVersion.objects.get_or_create(
         number=1, defaults={"body_de": "Regeln", "body_en": "Rules"}
@@ -219,7 +198,7 @@ def _case(row, caller):
 def test_endpoint_by_caller(client, method, path, body, state, caller, want):
     """The status code written in MATRIX for this endpoint, method, article and caller; only a
     200 decision leaves an audit entry."""
-    user, headers = _caller(caller)
+    user, headers = caller_for(caller, scope="reviews:write")
     submission = _submission(state, user)
     entries = AuditEntry.objects.count()
     url = path.format(id=submission.pk, missing=submission.pk + 1000)
@@ -232,8 +211,7 @@ def test_endpoint_by_caller(client, method, path, body, state, caller, want):
     if want != 200:
         assert response["Content-Type"] == "application/problem+json"
     if want == 403:
-        assert response.json()["error"] == "insufficient_scope"
-        assert response.json()["scope"] == "reviews:write"
+        assert_insufficient_scope(response, "reviews:write")
     if want == 401:
         assert response["WWW-Authenticate"].startswith("Bearer")
     if want == 200 and method == "POST":

@@ -10,8 +10,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from newsdesk.accounts import actions as accounts
 from newsdesk.accounts.tests.factories import UserFactory
+from newsdesk.api.tests.conftest import assert_insufficient_scope, token_for
 from newsdesk.articles.models import Article
 from newsdesk.articles.tests.factories import article
 from newsdesk.editorial.models import AuditEntry
@@ -40,24 +40,14 @@ def _site(settings):
     settings.SITE_HOST = "news.example.org"
 
 
-def token_for(user, scopes):
-    _row, token = accounts.create_token(user=user, name="ci", scopes=scopes, expires_in_days=30)
-    return {"HTTP_AUTHORIZATION": f"Bearer {token}"}
-
-
-@pytest.fixture
-def editor():
-    return UserFactory(editor=True, display_name="Erika Editor")
-
-
 @pytest.fixture
 def reader(editor):
-    return token_for(editor, ["reports:read"])
+    return token_for(editor, "reports:read")
 
 
 @pytest.fixture
 def writer(editor):
-    return token_for(editor, ["reports:read", "reports:write"])
+    return token_for(editor, "reports:read", "reports:write")
 
 
 @pytest.fixture
@@ -303,9 +293,7 @@ class DecisionTests:
     def test_a_read_token_cannot_decide(self, client, reader, story):
         report = file(story)
         response = decide(client, reader, report, decision="take_down")
-        assert response.status_code == 403
-        assert response.json()["error"] == "insufficient_scope"
-        assert response.json()["scope"] == "reports:write"
+        assert_insufficient_scope(response, "reports:write")
         assert Report.objects.get(pk=report.pk).state == "new"
 
     def test_a_user_who_lost_the_editor_role_loses_the_api_too(self, client, writer, editor, story):

@@ -2,7 +2,6 @@
 the web's review page; conflicts as 409, bad input as 400, never a 500."""
 
 import datetime as dt
-import json
 import re
 
 import pytest
@@ -13,6 +12,7 @@ from django.utils import timezone
 
 from newsdesk.accounts import actions as account_actions
 from newsdesk.accounts.tests.factories import UserFactory
+from newsdesk.api.tests.conftest import assert_insufficient_scope, post_json, token_for
 from newsdesk.articles.actions import save_article
 from newsdesk.articles.models import Article
 from newsdesk.articles.tests.factories import SectionFactory, article
@@ -24,13 +24,6 @@ from newsdesk.editorial.tests.test_actions import GOOD_BODY
 pytestmark = pytest.mark.django_db
 S = Article.Status
 SUBMITTABLE = ["publish", "approve", "request_changes", "reject", "schedule"]
-
-
-def token_for(user, scopes=("reviews:write",)):
-    _row, token = account_actions.create_token(
-        user=user, name="ci", scopes=list(scopes), expires_in_days=30
-    )
-    return {"HTTP_AUTHORIZATION": f"Bearer {token}"}
 
 
 def submitted(**fields):
@@ -47,12 +40,6 @@ def submitted(**fields):
     )
 
 
-def post(client, path, headers, body=None):
-    return client.post(
-        path, json.dumps(body if body is not None else {}), "application/json", **headers
-    )
-
-
 def audit_of(a):
     """The article's audit entries, oldest first, as what they record (not when or which id)."""
     return [
@@ -62,13 +49,8 @@ def audit_of(a):
 
 
 @pytest.fixture
-def editor():
-    return UserFactory(editor=True, display_name="Erika Editor")
-
-
-@pytest.fixture
 def auth(editor):
-    return token_for(editor)
+    return token_for(editor, "reviews:write")
 
 
 def test_a_submission_is_in_the_api_queue_as_on_the_web_page(client, editor, auth):
@@ -313,7 +295,7 @@ def test_decisions_by_api_are_recorded_as_by_the_web(
         client.logout()
         mail.outbox.clear()
         with django_capture_on_commit_callbacks(execute=True):
-            response = post(client, f"/api/v1/reviews/{by_api.pk}/{endpoint}/", auth, payload)
+            response = post_json(client, f"/api/v1/reviews/{by_api.pk}/{endpoint}/", auth, payload)
         assert response.status_code == 200, response.content
         api_mails = [(m.to, m.subject) for m in mail.outbox]
         by_web.refresh_from_db()
@@ -334,7 +316,7 @@ def test_decisions_by_api_are_recorded_as_by_the_web(
 def test_schedule_records_the_time_given(client, auth):
     a = submitted()
     at = "2099-05-01T08:30:00+02:00"
-    response = post(
+    response = post_json(
         client, f"/api/v1/reviews/{a.pk}/decisions/", auth, {"decision": "schedule", "at": at}
     )
     assert response.status_code == 200
@@ -348,14 +330,18 @@ def test_publishing_makes_it_public_in_the_articles_api(client, auth):
     a = submitted()
     assert client.get("/api/v1/articles/").json()["data"] == []
     assert client.get(f"/api/v1/articles/{a.pk}/").status_code == 404
-    response = post(client, f"/api/v1/reviews/{a.pk}/decisions/", auth, {"decision": "publish"})
+    response = post_json(
+        client, f"/api/v1/reviews/{a.pk}/decisions/", auth, {"decision": "publish"}
+    )
     assert response.status_code == 200 and response.json()["state"] == "published"
     assert [i["id"] for i in client.get("/api/v1/articles/").json()["data"]] == [a.pk]
     assert client.get(f"/api/v1/articles/{a.pk}/").json()["body"] == a.body
     assert response.json()["allowed_decisions"] == ["publish", "unpublish"]
     # Off the queue now, as on the web.
     assert client.get("/api/v1/reviews/", **auth).json()["data"] == []
-    response = post(client, f"/api/v1/reviews/{a.pk}/decisions/", auth, {"decision": "unpublish"})
+    response = post_json(
+        client, f"/api/v1/reviews/{a.pk}/decisions/", auth, {"decision": "unpublish"}
+    )
     assert response.json()["state"] == "unpublished"
     assert client.get("/api/v1/articles/").json()["data"] == []
 
@@ -363,14 +349,16 @@ def test_publishing_makes_it_public_in_the_articles_api(client, auth):
 def test_a_decision_the_state_does_not_allow_is_409_with_the_actions_message(client, auth):
     a = submitted()
     before = audit_of(a)
-    response = post(client, f"/api/v1/reviews/{a.pk}/decisions/", auth, {"decision": "unpublish"})
+    response = post_json(
+        client, f"/api/v1/reviews/{a.pk}/decisions/", auth, {"decision": "unpublish"}
+    )
     assert response.status_code == 409
     assert response["Content-Type"] == "application/problem+json"
     problem = response.json()
     assert problem["code"] == "invalid_transition"
     assert problem["detail"] == "This is not possible while the article is “Submitted”."
     assert problem["title"] == "Conflict" and problem["status"] == 409
-    response = post(client, f"/api/v1/reviews/{a.pk}/release/", auth)
+    response = post_json(client, f"/api/v1/reviews/{a.pk}/release/", auth)
     assert response.status_code == 409 and response.json()["code"] == "invalid_transition"
     assert audit_of(a) == before
     a.refresh_from_db()
@@ -381,7 +369,7 @@ def test_another_editors_claim_is_409_unless_taken_over(client, editor, auth):
     a = submitted()
     other = UserFactory(editor=True, display_name="Otto Other")
     actions.claim_submission(article=a, editor=other)
-    response = post(client, f"/api/v1/reviews/{a.pk}/claim/", auth)
+    response = post_json(client, f"/api/v1/reviews/{a.pk}/claim/", auth)
     assert response.status_code == 409
     assert response.json() == {
         "type": "about:blank",
@@ -390,9 +378,9 @@ def test_another_editors_claim_is_409_unless_taken_over(client, editor, auth):
         "detail": "Otto Other is already reviewing this submission.",
         "code": "claimed",
     }
-    response = post(client, f"/api/v1/reviews/{a.pk}/release/", auth)
+    response = post_json(client, f"/api/v1/reviews/{a.pk}/release/", auth)
     assert response.status_code == 409 and response.json()["code"] == "claimed"
-    response = post(client, f"/api/v1/reviews/{a.pk}/claim/", auth, {"force": True})
+    response = post_json(client, f"/api/v1/reviews/{a.pk}/claim/", auth, {"force": True})
     assert response.status_code == 200
     assert response.json()["claimed_by"]["id"] == editor.pk
     claims = [e for e in audit_of(a) if e[0] == "claim"]
@@ -401,18 +389,18 @@ def test_another_editors_claim_is_409_unless_taken_over(client, editor, auth):
         (editor.pk, "in_review", "in_review"),
     ]
     # Claiming what one holds already changes nothing, as on the web.
-    assert post(client, f"/api/v1/reviews/{a.pk}/claim/", auth).status_code == 200
+    assert post_json(client, f"/api/v1/reviews/{a.pk}/claim/", auth).status_code == 200
     assert len([e for e in audit_of(a) if e[0] == "claim"]) == 2
-    response = post(client, f"/api/v1/reviews/{a.pk}/release/", auth)
+    response = post_json(client, f"/api/v1/reviews/{a.pk}/release/", auth)
     assert response.status_code == 200 and response.json()["claimed_by"] is None
     assert response.json()["state"] == "submitted"
 
 
 def test_the_paths_without_a_trailing_slash_work_too(client, auth):
     a = submitted()
-    assert post(client, f"/api/v1/reviews/{a.pk}/claim", auth).status_code == 200
-    assert post(client, f"/api/v1/reviews/{a.pk}/release", auth).status_code == 200
-    response = post(client, f"/api/v1/reviews/{a.pk}/decisions", auth, {"decision": "approve"})
+    assert post_json(client, f"/api/v1/reviews/{a.pk}/claim", auth).status_code == 200
+    assert post_json(client, f"/api/v1/reviews/{a.pk}/release", auth).status_code == 200
+    response = post_json(client, f"/api/v1/reviews/{a.pk}/decisions", auth, {"decision": "approve"})
     assert response.status_code == 200 and response.json()["state"] == "approved"
 
 
@@ -451,7 +439,7 @@ FUTURE = "2099-01-01T10:00:00Z"
 def test_bad_decisions_are_400_with_the_field_and_change_nothing(client, auth, body, field):
     a = submitted()
     before = audit_of(a)
-    response = post(client, f"/api/v1/reviews/{a.pk}/decisions/", auth, body)
+    response = post_json(client, f"/api/v1/reviews/{a.pk}/decisions/", auth, body)
     assert response.status_code == 400, response.content
     assert response["Content-Type"] == "application/problem+json"
     assert list(response.json()["errors"]) == [field]
@@ -475,7 +463,7 @@ def test_bodies_that_are_not_an_object_are_400(client, auth, raw):
 @pytest.mark.parametrize("body", [{"force": "yes"}, {"force": 1}, {"force": None}, {"forc": True}])
 def test_bad_claims_are_400(client, auth, body):
     a = submitted()
-    response = post(client, f"/api/v1/reviews/{a.pk}/claim/", auth, body)
+    response = post_json(client, f"/api/v1/reviews/{a.pk}/claim/", auth, body)
     assert response.status_code == 400
     assert [e[0] for e in audit_of(a)] == ["submit"]
 
@@ -520,12 +508,10 @@ def test_a_demoted_editors_token_is_403_insufficient_scope(client, editor, auth)
     for response in [
         client.get("/api/v1/reviews/", **auth),
         client.get(f"/api/v1/reviews/{a.pk}/", **auth),
-        post(client, f"/api/v1/reviews/{a.pk}/claim/", auth),
-        post(client, f"/api/v1/reviews/{a.pk}/decisions/", auth, {"decision": "publish"}),
+        post_json(client, f"/api/v1/reviews/{a.pk}/claim/", auth),
+        post_json(client, f"/api/v1/reviews/{a.pk}/decisions/", auth, {"decision": "publish"}),
     ]:
-        assert response.status_code == 403
-        assert response.json()["error"] == "insufficient_scope"
-        assert response.json()["scope"] == "reviews:write"
+        assert_insufficient_scope(response, "reviews:write")
         assert 'error="insufficient_scope"' in response["WWW-Authenticate"]
     a.refresh_from_db()
     assert a.status == S.SUBMITTED and [e[0] for e in audit_of(a)] == ["submit"]
