@@ -7,6 +7,7 @@ from django.urls import include, path, re_path
 from newsdesk.articles import feeds, media, sitemaps
 
 # A problem+json for /api/ paths, the site's page for the others.
+handler400 = "newsdesk.api.problems.bad_request"
 handler500 = "newsdesk.api.problems.server_error"
 
 urlpatterns = [

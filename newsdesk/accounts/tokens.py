@@ -21,7 +21,6 @@ TOKEN_PREFIX = "ndt_"  # noqa: S105 - the public part of every token
 LAST_USED_RESOLUTION = timedelta(minutes=1)
 
 # Scope -> what it allows (shown on the account page and in the API description).
-# `submissions:write` opens only /api/v1/me/ until the submission endpoints are there.
 SCOPES = {
     "submissions:write": _("Your own drafts: create, edit, upload a cover, run checks, submit"),
     "reviews:write": _("Editors: the review queue, claiming and review decisions"),

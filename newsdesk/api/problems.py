@@ -1,5 +1,7 @@
 """Every API error as `application/problem+json` (RFC 9457), never an HTML page."""
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.http import JsonResponse
 from django.views import defaults
 from rest_framework import exceptions, status
@@ -20,6 +22,7 @@ TITLES = {
     405: "Method Not Allowed",
     406: "Not Acceptable",
     409: "Conflict",
+    412: "Precondition Failed",
     413: "Content Too Large",
     415: "Unsupported Media Type",
     429: "Too Many Requests",
@@ -91,6 +94,22 @@ def _first_message(detail) -> str:
 
 def not_found_response(detail: str = "There is no such API endpoint.") -> Response:
     return Response(problem(404, detail), status=404, content_type=PROBLEM_JSON)
+
+
+def bad_request(request, exception=None, *args, **kwargs):
+    """The project's 400 handler (what Django answers itself, before any view: a body over
+    DATA_UPLOAD_MAX_MEMORY_SIZE, too many fields): a problem for the API, the site's page for
+    everything else."""
+    if not request.path.startswith("/api/"):
+        return defaults.bad_request(request, exception, *args, **kwargs)
+    if isinstance(exception, RequestDataTooBig):
+        megabytes = settings.DATA_UPLOAD_MAX_MEMORY_SIZE / (1024 * 1024)
+        code, detail = 413, f"The request body is larger than {megabytes:g} MB."
+    elif isinstance(exception, TooManyFieldsSent):
+        code, detail = 400, "The request has too many fields."
+    else:
+        code, detail = 400, "The request could not be read."
+    return JsonResponse(problem(code, detail), status=code, content_type=PROBLEM_JSON)
 
 
 def server_error(request, *args, **kwargs):

@@ -1,10 +1,15 @@
 """Every API error is an RFC 9457 problem (application/problem+json), never an HTML page."""
 
+import json
+
 import pytest
+from django.core.exceptions import SuspiciousOperation
 from django.test import Client
 from django.urls import path
 
 from newsdesk import urls as project_urls
+from newsdesk.accounts.actions import create_token
+from newsdesk.accounts.tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -57,7 +62,39 @@ def test_a_crash_is_a_500_problem(client, settings):
     assert site.status_code == 500 and site["Content-Type"].startswith("text/html")
 
 
+def test_a_body_over_the_upload_limit_is_a_413_problem(client, settings):
+    """Django refuses a body over DATA_UPLOAD_MAX_MEMORY_SIZE before any view reads it; under
+    /api/ that is a problem too (an admin's token, so the view gets as far as reading it)."""
+    admin = UserFactory(admin=True)
+    _row, token = create_token(
+        user=admin, name="big", scopes=["webhooks:manage"], expires_in_days=1
+    )
+    big = json.dumps({"url": "https://example.org/hook", "description": "x" * (4 << 20)})
+    response = client.post(
+        "/api/v1/webhooks/endpoints/",
+        big,
+        "application/json",
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    body = assert_problem(response, 413)
+    assert body["detail"] == "The request body is larger than 3 MB."
+
+
+def test_django_own_400_is_a_problem_under_api_and_a_page_elsewhere(client, settings):
+    def read(request):
+        raise SuspiciousOperation("bad")
+
+    settings.ROOT_URLCONF = __name__
+    urlpatterns[:] = [path("api/read", read), path("read", read)]
+    assert (
+        assert_problem(client.post("/api/read"), 400)["detail"] == "The request could not be read."
+    )
+    site = client.post("/read")
+    assert site.status_code == 400 and site["Content-Type"].startswith("text/html")
+
+
 urlpatterns: list = []
+handler400 = project_urls.handler400
 handler500 = project_urls.handler500
 
 
