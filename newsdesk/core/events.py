@@ -10,21 +10,22 @@ The apps that emit know nothing of the ones that listen (core is below them all)
 
 from django.dispatch import Signal
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 # The event types, with what each means; an endpoint subscribes to some of them.
 EVENT_TYPES = {
-    "article.published": "an article became public (by an editor, or at its scheduled time)",
-    "article.updated": "a public article's text or cover was changed",
-    "article.unpublished": "a public article was withdrawn by an editor",
-    "article.taken_down": "an article was taken down on a copyright report",
-    "article.restored": "a taken-down article was restored",
-    "submission.submitted": "a contributor sent an article to the editors",
-    "review.decided": "an editor requested changes, approved, scheduled or rejected",
-    "report.received": "a copyright report was filed",
-    "report.decided": "an editor decided a copyright report",
-    "newsletter.sent": "a newsletter issue was sent",
-    "subscriber.confirmed": "a subscriber confirmed their subscription",
-    "subscriber.unsubscribed": "a subscriber unsubscribed",
+    "article.published": _("an article became public (by an editor, or at its scheduled time)"),
+    "article.updated": _("a public article's text, cover or details were changed"),
+    "article.unpublished": _("a public article was withdrawn by an editor"),
+    "article.taken_down": _("an article was taken down on a report"),
+    "article.restored": _("a taken-down article was restored"),
+    "submission.submitted": _("a contributor sent an article to the editors"),
+    "review.decided": _("an editor requested changes, approved, scheduled, published or rejected"),
+    "report.received": _("a report (copyright or another ground) was filed"),
+    "report.decided": _("an editor decided a report (take down, reject, restore)"),
+    "newsletter.sent": _("a newsletter issue was sent"),
+    "subscriber.confirmed": _("a subscriber confirmed a subscription"),
+    "subscriber.unsubscribed": _("a subscriber unsubscribed"),
 }
 
 # Sent with type (one of EVENT_TYPES), current, previous and created_at (an aware datetime).

@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from newsdesk.core.events import EVENT_TYPES
@@ -22,6 +23,9 @@ class EndpointForm(forms.Form):
     events = forms.MultipleChoiceField(
         label=_("Events"),
         widget=forms.CheckboxSelectMultiple,
-        choices=[(name, f"{name} – {meaning}") for name, meaning in EVENT_TYPES.items()],
+        # Lazy, so each page shows the descriptions in its own language.
+        choices=[
+            (name, format_lazy("{} – {}", name, meaning)) for name, meaning in EVENT_TYPES.items()
+        ],
         error_messages={"required": _("Choose at least one event.")},
     )
