@@ -49,11 +49,31 @@ def caller(name: str, *, scope: str, admin_scopes=(None,)) -> tuple:
     return user, token_for(user, *(s for s in EDITOR_SCOPES if s != scope))
 
 
+def send(client, method: str, path: str, headers: dict, body=None):
+    """`method` to `path` with `body` as JSON, or with no body when it is None."""
+    call = getattr(client, method.lower())
+    if body is None:
+        return call(path, **headers)
+    return call(path, json.dumps(body), content_type="application/json", **headers)
+
+
 def post_json(client, path: str, headers: dict, body=None):
     """POST `body` (an empty object when None) as JSON."""
-    return client.post(
-        path, json.dumps(body if body is not None else {}), "application/json", **headers
-    )
+    return send(client, "POST", path, headers, {} if body is None else body)
+
+
+def endpoint_paths(urlpatterns) -> set[str]:
+    """The named endpoints of an endpoints module, as the matrices write their paths."""
+    return {
+        str(p.pattern).replace("<int:article_id>", "{id}")
+        for p in urlpatterns
+        if p.name is not None
+    }
+
+
+def matrix_paths(matrix) -> set[str]:
+    """The paths a matrix has rows for (its second column), in endpoint_paths' terms."""
+    return {row[1].removeprefix("/api/v1/").replace("{missing}", "{id}") for row in matrix}
 
 
 def assert_insufficient_scope(response, scope: str) -> None:

@@ -10,7 +10,13 @@ import pytest
 
 from newsdesk.accounts.tests.factories import UserFactory
 from newsdesk.api.endpoints import reviews
-from newsdesk.api.tests.conftest import CALLERS, assert_insufficient_scope
+from newsdesk.api.tests.conftest import (
+    CALLERS,
+    assert_insufficient_scope,
+    endpoint_paths,
+    matrix_paths,
+    send,
+)
 from newsdesk.api.tests.conftest import caller as caller_for
 from newsdesk.articles.models import Article
 from newsdesk.articles.tests.factories import article
@@ -202,11 +208,7 @@ def test_endpoint_by_caller(client, method, path, body, state, caller, want):
     submission = _submission(state, user)
     entries = AuditEntry.objects.count()
     url = path.format(id=submission.pk, missing=submission.pk + 1000)
-    send = getattr(client, method.lower())
-    if body is not None:
-        response = send(url, body, content_type="application/json", **headers)
-    else:
-        response = send(url, **headers)
+    response = send(client, method, url, headers, body)
     assert response.status_code == want, (method, url, caller, response.content[:300])
     if want != 200:
         assert response["Content-Type"] == "application/problem+json"
@@ -224,10 +226,4 @@ def test_endpoint_by_caller(client, method, path, body, state, caller, want):
 
 def test_every_review_endpoint_is_in_the_matrix():
     """A new endpoint in reviews.py needs its rows here."""
-    documented = {
-        str(p.pattern).replace("<int:article_id>", "{id}")
-        for p in reviews.urlpatterns
-        if p.name is not None
-    }
-    in_matrix = {row[1].removeprefix("/api/v1/").replace("{missing}", "{id}") for row in MATRIX}
-    assert documented == in_matrix
+    assert endpoint_paths(reviews.urlpatterns) == matrix_paths(MATRIX)
