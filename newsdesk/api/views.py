@@ -61,6 +61,13 @@ PROBLEM = OpenApiResponse(
     ),
     description="RFC 9457 problem details (application/problem+json)",
 )
+
+
+def problems(*codes: int) -> dict:
+    """The error answers of an operation, as what they are: application/problem+json."""
+    return {(code, PROBLEM_JSON): PROBLEM for code in codes}
+
+
 ARTICLE_PARAMETERS = [
     OpenApiParameter("lang", str, description="BCP 47 tag; `de` also finds `de-AT`"),
     OpenApiParameter("section", str, description="section slug"),

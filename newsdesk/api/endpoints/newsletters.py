@@ -22,9 +22,8 @@ from newsdesk.api.endpoints.newsletter_serializers import (
 )
 from newsdesk.api.endpoints.report_serializers import check_query
 from newsdesk.api.pagination import PAGE_PARAMETERS
-from newsdesk.api.problems import PROBLEM_JSON
 from newsdesk.api.queries import ID_DIGITS
-from newsdesk.api.views import PROBLEM, ApiView, _page_of
+from newsdesk.api.views import ApiView, _page_of, problems
 from newsdesk.newsletter import queries
 from newsdesk.newsletter.models import Newsletter, Subscription
 from newsdesk.newsletter.permissions import (
@@ -39,7 +38,7 @@ NEWSLETTER_PARAMETER = OpenApiParameter(
 )
 ISSUE_PARAMETER = OpenApiParameter("issue_id", ID_SCHEMA, OpenApiParameter.PATH)
 # Every operation here can answer these, as application/problem+json.
-ERRORS = {(code, PROBLEM_JSON): PROBLEM for code in (400, 401, 403, 404, 429)}
+ERRORS = problems(400, 401, 403, 404, 429)
 
 
 def _id(value: int) -> int:

@@ -25,7 +25,7 @@ from newsdesk.api.endpoints.report_serializers import (
 from newsdesk.api.openapi import ScopedAutoSchema
 from newsdesk.api.pagination import PAGE_PARAMETERS
 from newsdesk.api.problems import PROBLEM_JSON, problem
-from newsdesk.api.views import PROBLEM, ApiView, _page_of
+from newsdesk.api.views import PROBLEM, ApiView, _page_of, problems
 from newsdesk.articles.models import Article
 from newsdesk.core.errors import ActionRefused
 from newsdesk.editorial.grounds import Ground
@@ -56,11 +56,6 @@ AUDIT_SHOWN = 20
 STATUS_OF_REFUSAL = {"note_required": 400, "ground": 400, "unknown_article": 404}
 TRIAGE = {"assign", "change_ground"}
 QUEUE_FILTERS = {"state", "ground", "unassigned"}
-
-
-def problems(*codes: int) -> dict:
-    """The error answers of an operation, as what they are: application/problem+json."""
-    return {(code, PROBLEM_JSON): PROBLEM for code in codes}
 
 
 def _case(report: Report) -> Report:

@@ -31,7 +31,7 @@ from newsdesk.api.endpoints.review_serializers import (
 )
 from newsdesk.api.pagination import PAGE_PARAMETERS
 from newsdesk.api.problems import PROBLEM_JSON, problem
-from newsdesk.api.views import PROBLEM, ApiView, _page_of
+from newsdesk.api.views import PROBLEM, ApiView, _page_of, problems
 from newsdesk.articles.models import Article
 from newsdesk.core.errors import ActionRefused
 from newsdesk.editorial import actions
@@ -69,9 +69,9 @@ ID_PARAMETER = OpenApiParameter(
     "article_id", {"type": "integer", "minimum": 1}, OpenApiParameter.PATH, description="its id"
 )
 # Every error is application/problem+json.
-ERRORS = {(code, PROBLEM_JSON): PROBLEM for code in (401, 403, 404, 429)}
-BAD_REQUEST = {(400, PROBLEM_JSON): PROBLEM}
-UNSUPPORTED = {(415, PROBLEM_JSON): PROBLEM}
+ERRORS = problems(401, 403, 404, 429)
+BAD_REQUEST = problems(400)
+UNSUPPORTED = problems(415)
 CONFLICT = OpenApiResponse(
     PROBLEM.response,
     description="the article's state does not allow it, or another editor holds the claim"

@@ -56,7 +56,7 @@ from newsdesk.api.endpoints.submission_serializers import (
 )
 from newsdesk.api.pagination import PAGE_PARAMETERS
 from newsdesk.api.problems import PROBLEM_JSON, problem
-from newsdesk.api.views import PROBLEM, ApiView, _page_of
+from newsdesk.api.views import PROBLEM, ApiView, _page_of, problems
 from newsdesk.articles.images import ImageRejected
 from newsdesk.articles.models import Article
 from newsdesk.core.errors import ActionRefused
@@ -86,10 +86,10 @@ IF_MATCH = OpenApiParameter(
     OpenApiParameter.HEADER,
     description="the submission's ETag as last read: refused with a 412 if it changed since",
 )
-ERRORS = {(code, PROBLEM_JSON): PROBLEM for code in (401, 403, 404, 429)}
-BAD_REQUEST = {(400, PROBLEM_JSON): PROBLEM}
-TOO_LARGE = {(413, PROBLEM_JSON): PROBLEM}
-UNSUPPORTED = {(415, PROBLEM_JSON): PROBLEM}
+ERRORS = problems(401, 403, 404, 429)
+BAD_REQUEST = problems(400)
+TOO_LARGE = problems(413)
+UNSUPPORTED = problems(415)
 CHANGED = {
     (412, PROBLEM_JSON): OpenApiResponse(
         PROBLEM.response,
@@ -104,6 +104,20 @@ CONFLICT = OpenApiResponse(
     " message the web shows",
 )
 DETAIL = OpenApiResponse(SubmissionDetailSerializer, description="the submission after it")
+# PATCH and PUT: the same request, answers and precondition.
+EDIT_SCHEMA = {
+    "parameters": [ID_PARAMETER, IF_MATCH],
+    "request": SubmissionWriteSerializer,
+    "responses": {
+        200: DETAIL,
+        (409, PROBLEM_JSON): CONFLICT,
+        **CHANGED,
+        **BAD_REQUEST,
+        **TOO_LARGE,
+        **UNSUPPORTED,
+        **ERRORS,
+    },
+}
 
 
 def _problem(status: int, detail: str, **extensions) -> Response:
@@ -306,20 +320,7 @@ class SubmissionDetail(ApiView):
             _save(request, article, {**base, **fields})
         return _respond(request.user, article_id)
 
-    @extend_schema(
-        operation_id="submissions_partial_update",
-        parameters=[ID_PARAMETER, IF_MATCH],
-        request=SubmissionWriteSerializer,
-        responses={
-            200: DETAIL,
-            (409, PROBLEM_JSON): CONFLICT,
-            **CHANGED,
-            **BAD_REQUEST,
-            **TOO_LARGE,
-            **UNSUPPORTED,
-            **ERRORS,
-        },
-    )
+    @extend_schema(operation_id="submissions_partial_update", **EDIT_SCHEMA)
     def patch(self, request, article_id):
         """Changes the fields given, keeps the others. As the editor page's Save button (not
         its autosave): an editor's token may change a published or scheduled article, whose
@@ -327,20 +328,7 @@ class SubmissionDetail(ApiView):
         back or they withdrew."""
         return self._edit(request, article_id, partial=True)
 
-    @extend_schema(
-        operation_id="submissions_update",
-        parameters=[ID_PARAMETER, IF_MATCH],
-        request=SubmissionWriteSerializer,
-        responses={
-            200: DETAIL,
-            (409, PROBLEM_JSON): CONFLICT,
-            **CHANGED,
-            **BAD_REQUEST,
-            **TOO_LARGE,
-            **UNSUPPORTED,
-            **ERRORS,
-        },
-    )
+    @extend_schema(operation_id="submissions_update", **EDIT_SCHEMA)
     def put(self, request, article_id):
         """Replaces the text: lead and tags left out are emptied, kind is `news`."""
         return self._edit(request, article_id, partial=False)

@@ -18,7 +18,7 @@ from newsdesk.api.endpoints.report_serializers import check_query
 from newsdesk.api.pagination import PAGE_PARAMETERS
 from newsdesk.api.problems import PROBLEM_JSON, problem
 from newsdesk.api.queries import ID_DIGITS
-from newsdesk.api.views import PROBLEM, ApiView, _page_of
+from newsdesk.api.views import PROBLEM, ApiView, _page_of, problems
 from newsdesk.core.errors import ActionRefused
 from newsdesk.core.events import EVENT_TYPES
 from newsdesk.webhooks import actions, queries
@@ -33,10 +33,6 @@ ID_SCHEMA = {"type": "integer", "minimum": 1}
 ENDPOINT_PARAMETER = OpenApiParameter("endpoint_id", ID_SCHEMA, OpenApiParameter.PATH)
 DELIVERY_PARAMETER = OpenApiParameter("delivery_id", ID_SCHEMA, OpenApiParameter.PATH)
 SCOPE = "webhooks:manage"
-
-
-def problems(*codes: int) -> dict:
-    return {(code, PROBLEM_JSON): PROBLEM for code in codes}
 
 
 def _id(value: int) -> int:
