@@ -67,18 +67,38 @@ def checks_summary(report) -> dict | None:
     }
 
 
-class ReviewSerializer(serializers.Serializer):
-    """A submission as the review queue lists it. The view sets `latest_reports` on each."""
+class DeskArticleSerializer(serializers.Serializer):
+    """An unpublished article as a desk lists it (the review queue, a writer's submissions):
+    where it is in the API (`API_NAME`) and on the site (`WEB_NAME`), its state and place."""
+
+    API_NAME = ""
+    WEB_NAME = ""
 
     id = serializers.IntegerField()
     api_url = serializers.SerializerMethodField()
-    web_url = serializers.SerializerMethodField(help_text="the review page for editors")
+    web_url = serializers.SerializerMethodField(
+        help_text="its page on the desk: the review page for editors, the editor for its writer"
+    )
     title = serializers.CharField()
     language = serializers.CharField(help_text="BCP 47")
     kind = serializers.ChoiceField(choices=Article.Kind.values)
     section = SectionSerializer()
     state = serializers.ChoiceField(choices=Article.Status.choices, source="status")
     state_label = serializers.CharField(source="get_status_display")
+
+    def get_api_url(self, article) -> str:
+        return api_url(self.API_NAME, article_id=article.pk)
+
+    def get_web_url(self, article) -> str:
+        return absolute_url(reverse(self.WEB_NAME, args=[article.pk]))
+
+
+class ReviewSerializer(DeskArticleSerializer):
+    """A submission as the review queue lists it. The view sets `latest_reports` on each."""
+
+    API_NAME = "review"
+    WEB_NAME = "editorial:review"
+
     author = ReviewPersonSerializer()
     claimed_by = ReviewPersonSerializer(
         allow_null=True, help_text="the editor reviewing it, if any"
@@ -86,12 +106,6 @@ class ReviewSerializer(serializers.Serializer):
     claimed_at = serializers.DateTimeField(allow_null=True)
     submitted_at = serializers.DateTimeField(allow_null=True)
     checks = serializers.SerializerMethodField(help_text="the latest automated checks, if any ran")
-
-    def get_api_url(self, article) -> str:
-        return api_url("review", article_id=article.pk)
-
-    def get_web_url(self, article) -> str:
-        return absolute_url(reverse("editorial:review", args=[article.pk]))
 
     @extend_schema_field(ChecksSummarySerializer(allow_null=True))
     def get_checks(self, article) -> dict | None:

@@ -8,17 +8,17 @@ The request serializers check only shapes (a string is a string, tags a list); t
 their messages are editorial.forms.ArticleForm's, applied by the view, as on the web.
 """
 
-from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from newsdesk.api.endpoints.review_serializers import (
     CheckReportSerializer,
+    DeskArticleSerializer,
     ReviewPersonSerializer,
     TextField,
     checks_summary,
 )
-from newsdesk.api.serializers import CoverSerializer, SectionSerializer, TagSerializer, api_url
+from newsdesk.api.serializers import CoverSerializer, TagSerializer
 from newsdesk.api.serializers import cover_data as public_cover_data
 from newsdesk.articles.alternates import absolute_url
 from newsdesk.articles.models import BODY_MAX_BYTES, LEAD_MAX, TITLE_MAX, Article
@@ -33,29 +33,17 @@ TEXT_FIELDS = ("title", "lead", "body", "language", "kind", "section", "tags")
 DEFAULTS = {"lead": "", "tags": [], "kind": Article.Kind.NEWS}
 
 
-class SubmissionSerializer(serializers.Serializer):
+class SubmissionSerializer(DeskArticleSerializer):
     """One of the writer's articles, as their dashboard lists it."""
 
-    id = serializers.IntegerField()
-    api_url = serializers.SerializerMethodField()
-    web_url = serializers.SerializerMethodField(help_text="the editor page on the site")
-    title = serializers.CharField()
-    language = serializers.CharField(help_text="BCP 47")
-    kind = serializers.ChoiceField(choices=Article.Kind.values)
-    section = SectionSerializer()
-    state = serializers.ChoiceField(choices=Article.Status.choices, source="status")
-    state_label = serializers.CharField(source="get_status_display")
+    API_NAME = "submission"
+    WEB_NAME = "editorial:edit"
+
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
     submitted_at = serializers.DateTimeField(allow_null=True)
     published_at = serializers.DateTimeField(allow_null=True)
     url = serializers.SerializerMethodField(help_text="the public page, while it is published")
-
-    def get_api_url(self, article) -> str:
-        return api_url("submission", article_id=article.pk)
-
-    def get_web_url(self, article) -> str:
-        return absolute_url(reverse("editorial:edit", args=[article.pk]))
 
     @extend_schema_field(serializers.URLField(allow_null=True))
     def get_url(self, article) -> str | None:
