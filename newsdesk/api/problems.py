@@ -92,6 +92,25 @@ def _first_message(detail) -> str:
     return str(detail)
 
 
+def refusal_response(
+    exc, *, fields: dict[str, str] | None = None, statuses: dict[str, int] | None = None, **extra
+) -> Response:
+    """What an action's ActionRefused is over the API: the action's own message and code, a 400
+    naming the field when the refusal is the request's fault (`fields`: code -> field), the
+    status `statuses` gives its code, else a 409 (the state or another person's work forbids
+    it). `extra`: more members of the problem."""
+    message = exc.messages[0]
+    code = getattr(exc, "code", None)
+    coded = {"code": code} if code else {}
+    field = (fields or {}).get(code)
+    if field is not None:
+        body = problem(400, f"{field}: {message}", errors={field: [message]}, **coded)
+        return Response(body, status=400, content_type=PROBLEM_JSON)
+    status_code = (statuses or {}).get(code, 409)
+    body = problem(status_code, message, **coded, **extra)
+    return Response(body, status=status_code, content_type=PROBLEM_JSON)
+
+
 def not_found_response(detail: str = "There is no such API endpoint.") -> Response:
     return Response(problem(404, detail), status=404, content_type=PROBLEM_JSON)
 

@@ -24,7 +24,7 @@ from newsdesk.api.endpoints.report_serializers import (
 )
 from newsdesk.api.openapi import ScopedAutoSchema
 from newsdesk.api.pagination import PAGE_PARAMETERS
-from newsdesk.api.problems import PROBLEM_JSON, problem
+from newsdesk.api.problems import PROBLEM_JSON, refusal_response
 from newsdesk.api.views import PROBLEM, ApiView, _page_of, problems
 from newsdesk.articles.models import Article
 from newsdesk.core.errors import ActionRefused
@@ -228,12 +228,7 @@ class ReportDecisions(ApiView):
         try:
             report = _decide(report, request.user, data)
         except ActionRefused as exc:
-            status = STATUS_OF_REFUSAL.get(exc.code, 409)
-            return Response(
-                problem(status, exc.messages[0], code=exc.code),
-                status=status,
-                content_type=PROBLEM_JSON,
-            )
+            return refusal_response(exc, statuses=STATUS_OF_REFUSAL)
         return Response(ReportDetailSerializer(_detail(report)).data)
 
 

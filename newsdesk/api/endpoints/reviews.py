@@ -30,7 +30,7 @@ from newsdesk.api.endpoints.review_serializers import (
     ReviewSerializer,
 )
 from newsdesk.api.pagination import PAGE_PARAMETERS
-from newsdesk.api.problems import PROBLEM_JSON, problem
+from newsdesk.api.problems import PROBLEM_JSON, refusal_response
 from newsdesk.api.views import PROBLEM, ApiView, _page_of, problems
 from newsdesk.articles.models import Article
 from newsdesk.core.errors import ActionRefused
@@ -139,12 +139,7 @@ def _respond(user, article_id) -> Response:
 
 
 def _refused(exc: ActionRefused) -> Response:
-    message = exc.messages[0]
-    field = BAD_REQUEST_FIELDS.get(exc.code)
-    if field is not None:
-        body = problem(400, f"{field}: {message}", errors={field: [message]}, code=exc.code)
-        return Response(body, status=400, content_type=PROBLEM_JSON)
-    return Response(problem(409, message, code=exc.code), status=409, content_type=PROBLEM_JSON)
+    return refusal_response(exc, fields=BAD_REQUEST_FIELDS)
 
 
 class ReviewList(ApiView):

@@ -55,7 +55,7 @@ from newsdesk.api.endpoints.submission_serializers import (
     check_report_data,
 )
 from newsdesk.api.pagination import PAGE_PARAMETERS
-from newsdesk.api.problems import PROBLEM_JSON, problem
+from newsdesk.api.problems import PROBLEM_JSON, problem, refusal_response
 from newsdesk.api.views import PROBLEM, ApiView, _page_of, problems
 from newsdesk.articles.images import ImageRejected
 from newsdesk.articles.models import Article
@@ -122,17 +122,11 @@ EDIT_SCHEMA = {
 
 def _problem(status: int, detail: str, **extensions) -> Response:
     body = problem(status, detail, **extensions)
-    if status == 412:
-        body["title"] = "Precondition Failed"
     return Response(body, status=status, content_type=PROBLEM_JSON)
 
 
 def _refused(exc: ActionRefused, **extensions) -> Response:
-    message = exc.messages[0]
-    field = BAD_REQUEST_FIELDS.get(exc.code)
-    if field is not None:
-        return _problem(400, f"{field}: {message}", errors={field: [message]}, code=exc.code)
-    return _problem(409, message, code=exc.code, **extensions)
+    return refusal_response(exc, fields=BAD_REQUEST_FIELDS, **extensions)
 
 
 def next_actions(user, article: Article) -> tuple[list[str], str | None]:

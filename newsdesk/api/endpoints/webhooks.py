@@ -16,7 +16,7 @@ from rest_framework.response import Response
 
 from newsdesk.api.endpoints.report_serializers import check_query
 from newsdesk.api.pagination import PAGE_PARAMETERS
-from newsdesk.api.problems import PROBLEM_JSON, problem
+from newsdesk.api.problems import PROBLEM_JSON, refusal_response
 from newsdesk.api.queries import ID_DIGITS
 from newsdesk.api.views import PROBLEM, ApiView, _page_of, problems
 from newsdesk.core.errors import ActionRefused
@@ -137,7 +137,7 @@ def _written(function, **kwargs):
 
 
 def _conflict(exc: ActionRefused) -> Response:
-    return Response(problem(409, exc.messages[0]), status=409, content_type=PROBLEM_JSON)
+    return refusal_response(exc)
 
 
 class EndpointList(ApiView):
