@@ -17,7 +17,7 @@ if [[ "$pg_url" != postgres* && "${CI:-}" == "true" ]]; then
   pg_url="postgres://postgres@127.0.0.1:5432/newsdesk"
 fi
 # The tests whose outcome depends on the database: raw SQL (search, near-duplicates), locking
-# and leases (transitions, newsletter sending and subscribing, reports), date and aggregate
+# and leases (transitions, newsletter sending and subscribing, reports, webhook deliveries), date and aggregate
 # functions (transparency counts, feeds, sitemaps, the API's date filters and lists), the query
 # counts of the list pages, SQLite's own maintenance task, and every page by role once (a query
 # PostgreSQL refuses anywhere on the site). Permission matrices and the actions by role, the
@@ -28,6 +28,7 @@ PG_TESTS=(
   newsdesk/newsletter/tests/test_sending.py newsdesk/newsletter/tests/test_exactly_once.py
   newsdesk/newsletter/tests/test_subscribe.py
   newsdesk/editorial/tests/test_actions.py newsdesk/editorial/tests/test_takedown.py
+  newsdesk/webhooks/tests/test_leases.py newsdesk/webhooks/tests/test_exactly_once.py
   newsdesk/reports/tests/test_workflow.py
   newsdesk/reports/tests/test_transparency.py newsdesk/reports/tests/test_queries.py
   newsdesk/articles/tests/test_views.py newsdesk/articles/tests/test_feeds.py
