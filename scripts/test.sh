@@ -17,12 +17,12 @@ if [[ "$pg_url" != postgres* && "${CI:-}" == "true" ]]; then
   pg_url="postgres://postgres@127.0.0.1:5432/newsdesk"
 fi
 # The tests whose outcome depends on the database: raw SQL (search, near-duplicates), locking
-# and leases (transitions, newsletter sending and subscribing, reports, webhook deliveries), date and aggregate
-# functions (transparency counts, feeds, sitemaps, the API's date filters and lists), the query
-# counts of the list pages, SQLite's own maintenance task, and every page by role once (a query
-# PostgreSQL refuses anywhere on the site). Permission matrices and the actions by role, the
-# page cache, settings read from the environment, mail parsing and browser tests run once, on
-# SQLite: nothing in them asks the database for more than rows by key.
+# and leases (transitions, newsletter sending and subscribing, reports, webhook deliveries),
+# date and aggregate functions (transparency counts, feeds, sitemaps, the API's date filters
+# and lists), the query counts of the list pages, SQLite's own maintenance task, and every page
+# by role once (a query PostgreSQL refuses anywhere on the site). Permission matrices and the
+# actions by role, the page cache, settings read from the environment, mail parsing and browser
+# tests run once, on SQLite: nothing in them asks the database for more than rows by key.
 PG_TESTS=(
   newsdesk/discovery
   newsdesk/newsletter/tests/test_sending.py newsdesk/newsletter/tests/test_exactly_once.py
