@@ -29,7 +29,7 @@ from newsdesk.editorial.models import (
     GuidelinesAcceptance,
     GuidelinesVersion,
 )
-from newsdesk.editorial.permissions import EDITABLE_BY_AUTHOR, PERMISSIONS
+from newsdesk.editorial.permissions import EDITABLE_BY_AUTHOR, PERMISSIONS, may_decide
 from newsdesk.editorial.queries import (
     latest_takedown,
     repeat_infringer_limit,
@@ -72,6 +72,23 @@ EVENTS = {
     "restore": "article.restored",
 }
 UNDER_REVIEW = {S.SUBMITTED, S.IN_REVIEW, S.APPROVED}
+# A decision that is not itself a transition: the transition it makes.
+DECISION_TRANSITIONS = {"take_over": "claim"}
+
+
+def may_take(user, article: Article, decision: str) -> bool:
+    """The review page's rule for showing a decision (its button, the API's list): the
+    article's state allows it (TRANSITIONS) and so does the user's role (may_decide)."""
+    states, _end = TRANSITIONS[DECISION_TRANSITIONS.get(decision, decision)]
+    return article.status in states and may_decide(user, decision)
+
+
+def claim_decision(user, article: Article) -> str:
+    """Which claim decision `user` has on `article`: claim it, release their own claim, or
+    take over another editor's."""
+    if article.claimed_by_id is None:
+        return "claim"
+    return "release" if article.claimed_by_id == user.pk else "take_over"
 
 
 def _transition(

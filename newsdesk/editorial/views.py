@@ -27,7 +27,6 @@ from newsdesk.editorial.permissions import (
     access_audit_log_for_reading,
     access_desk_for_writing,
     access_queue_for_review,
-    may_decide,
 )
 
 # Per user: writing is bursty, but no person previews or submits this often.
@@ -290,27 +289,16 @@ NOTE_BUTTONS = [
     Button("unpublish", gettext_lazy("Unpublish"), "danger"),
 ]
 SCHEDULE_BUTTON = Button("schedule", gettext_lazy("Approve and schedule"), "secondary")
-# A decision that is not itself a transition: the transition it makes.
-DECISION_TRANSITIONS = {"take_over": "claim"}
 
 
 def _buttons(user, article) -> dict:
-    """The decisions the article's state allows (actions.TRANSITIONS) and the user may take."""
+    """The decisions the article's state allows and the user may take (actions.may_take)."""
 
     def allowed(button):
-        if button is None:
-            return None
-        states, _end = actions.TRANSITIONS[
-            DECISION_TRANSITIONS.get(button.decision, button.decision)
-        ]
-        return button if article.status in states and may_decide(user, button.decision) else None
+        return button if actions.may_take(user, article, button.decision) else None
 
-    if article.claimed_by_id is None:
-        claim = CLAIM_BUTTONS["claim"]
-    else:
-        claim = CLAIM_BUTTONS["release" if article.claimed_by_id == user.pk else "take_over"]
     return {
-        "claim_button": allowed(claim),
+        "claim_button": allowed(CLAIM_BUTTONS[actions.claim_decision(user, article)]),
         "note_buttons": [b for b in NOTE_BUTTONS if allowed(b)],
         "schedule_button": allowed(SCHEDULE_BUTTON),
     }

@@ -40,7 +40,6 @@ from newsdesk.editorial.permissions import (
     access_article_for_deciding,
     access_article_for_review,
     access_queue_for_review,
-    may_decide,
 )
 from newsdesk.editorial.queries import (
     audit_log,
@@ -61,8 +60,6 @@ QUEUE_PARAMETERS = {"section", "language", "kind", "older_than_days", "limit", "
 # Refusals that are the request's fault, by the field to blame; every other refusal is about
 # the article's state or its claim: 409.
 BAD_REQUEST_FIELDS = {"note_required": "note", "past": "at"}
-# A claim decision that is not itself a transition: the transition it makes (as the web's).
-CLAIM_TRANSITIONS = {"take_over": "claim"}
 S = Article.Status
 
 ID_PARAMETER = OpenApiParameter(
@@ -81,19 +78,12 @@ CONFLICT = OpenApiResponse(
 
 
 def allowed_decisions(user, article: Article) -> tuple[list[str], str | None]:
-    """The decisions the review page's buttons offer `user` now: the state allows them
-    (actions.TRANSITIONS) and so does the user's role (may_decide), and which claim button."""
-
-    def allowed(decision: str) -> bool:
-        states, _end = actions.TRANSITIONS[CLAIM_TRANSITIONS.get(decision, decision)]
-        return article.status in states and may_decide(user, decision)
-
-    if article.claimed_by_id is None:
-        claim = "claim"
-    else:
-        claim = "release" if article.claimed_by_id == user.pk else "take_over"
+    """The decisions the review page's buttons offer `user` now (actions.may_take), and
+    which claim button."""
+    claim = actions.claim_decision(user, article)
     assert claim in CLAIM_ACTIONS  # noqa: S101 - one list of claim actions
-    return [d for d in DECISIONS if allowed(d)], claim if allowed(claim) else None
+    allowed = [d for d in DECISIONS if actions.may_take(user, article, d)]
+    return allowed, claim if actions.may_take(user, article, claim) else None
 
 
 def _latest_reports() -> Prefetch:
