@@ -16,6 +16,16 @@ def api_url(name: str, **kwargs) -> str:
     return absolute_url(reverse(f"api:{name}", kwargs=kwargs))
 
 
+def person(user) -> dict | None:
+    """Who did something on the desk (an author, an editor, an actor in the audit log)."""
+    return None if user is None else {"id": user.pk, "display_name": user.display_name}
+
+
+class PersonSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    display_name = serializers.CharField()
+
+
 class SectionSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     slug = serializers.CharField()

@@ -6,7 +6,7 @@ from django.urls import reverse
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_field
 from rest_framework import serializers
 
-from newsdesk.api.serializers import api_url
+from newsdesk.api.serializers import PersonSerializer, api_url, person
 from newsdesk.articles.alternates import absolute_url
 from newsdesk.editorial.grounds import Ground
 from newsdesk.reports.models import TEXT_MAX, URL_MAX, Report, ReportEvent
@@ -26,17 +26,6 @@ def check_query(request, allowed: set[str]) -> None:
             raise serializers.ValidationError({name: ["may not be empty"]})
 
 
-def _person(user) -> dict | None:
-    if user is None:
-        return None
-    return {"id": user.pk, "display_name": user.display_name}
-
-
-class ReportPersonSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    display_name = serializers.CharField()
-
-
 class ReportArticleSerializer(serializers.Serializer):
     """The reported article, in whatever state it is (a taken-down one answers 451 at
     `api_url`)."""
@@ -54,7 +43,7 @@ class ReportArticleSerializer(serializers.Serializer):
 
 
 class ReportArticleWithAuthorSerializer(ReportArticleSerializer):
-    author = ReportPersonSerializer()
+    author = PersonSerializer()
 
 
 class ReportSerializer(serializers.Serializer):
@@ -109,9 +98,9 @@ class ReportEventSerializer(serializers.Serializer):
     data = serializers.DictField()
     created_at = serializers.DateTimeField()
 
-    @extend_schema_field(ReportPersonSerializer(allow_null=True))
+    @extend_schema_field(PersonSerializer(allow_null=True))
     def get_actor(self, event) -> dict | None:
-        return _person(event.actor)
+        return person(event.actor)
 
 
 class ReportAuditSerializer(serializers.Serializer):
@@ -128,9 +117,9 @@ class ReportAuditSerializer(serializers.Serializer):
     case = serializers.SerializerMethodField()
     created_at = serializers.DateTimeField()
 
-    @extend_schema_field(ReportPersonSerializer(allow_null=True))
+    @extend_schema_field(PersonSerializer(allow_null=True))
     def get_actor(self, entry) -> dict | None:
-        return _person(entry.actor)
+        return person(entry.actor)
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_ground(self, entry) -> str | None:

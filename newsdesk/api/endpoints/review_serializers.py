@@ -16,7 +16,13 @@ from django.utils.dateparse import parse_datetime
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_field
 from rest_framework import serializers
 
-from newsdesk.api.serializers import SectionSerializer, TagSerializer, api_url
+from newsdesk.api.serializers import (
+    PersonSerializer,
+    SectionSerializer,
+    TagSerializer,
+    api_url,
+    person,
+)
 from newsdesk.articles.alternates import absolute_url
 from newsdesk.articles.models import Article, Section
 from newsdesk.editorial.checks.base import Status
@@ -30,15 +36,6 @@ CLAIM_ACTIONS = ("claim", "take_over", "release")
 # As the web's forms: a note of the decision form, the queue filter's bounds.
 NOTE_MAX = NoteForm.base_fields["note"].max_length
 OLDER_THAN_MAX = QueueFilterForm.base_fields["older_than_days"].max_value
-
-
-def _person(user) -> dict | None:
-    return None if user is None else {"id": user.pk, "display_name": user.display_name}
-
-
-class ReviewPersonSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    display_name = serializers.CharField()
 
 
 class ChecksSummarySerializer(serializers.Serializer):
@@ -99,10 +96,8 @@ class ReviewSerializer(DeskArticleSerializer):
     API_NAME = "review"
     WEB_NAME = "editorial:review"
 
-    author = ReviewPersonSerializer()
-    claimed_by = ReviewPersonSerializer(
-        allow_null=True, help_text="the editor reviewing it, if any"
-    )
+    author = PersonSerializer()
+    claimed_by = PersonSerializer(allow_null=True, help_text="the editor reviewing it, if any")
     claimed_at = serializers.DateTimeField(allow_null=True)
     submitted_at = serializers.DateTimeField(allow_null=True)
     checks = serializers.SerializerMethodField(help_text="the latest automated checks, if any ran")
@@ -145,7 +140,7 @@ class CheckReportSerializer(ChecksSummarySerializer):
 class RevisionSerializer(serializers.Serializer):
     number = serializers.IntegerField()
     created_at = serializers.DateTimeField()
-    created_by = ReviewPersonSerializer(allow_null=True)
+    created_by = PersonSerializer(allow_null=True)
     note = serializers.CharField()
 
 
@@ -208,9 +203,9 @@ class AuditEntrySerializer(serializers.Serializer):
     note = serializers.CharField()
     details = serializers.SerializerMethodField()
 
-    @extend_schema_field(ReviewPersonSerializer(allow_null=True))
+    @extend_schema_field(PersonSerializer(allow_null=True))
     def get_actor(self, entry) -> dict | None:
-        return _person(entry.actor)
+        return person(entry.actor)
 
     @extend_schema_field(AuditDetailSerializer(many=True))
     def get_details(self, entry) -> list[dict]:

@@ -14,11 +14,10 @@ from rest_framework import serializers
 from newsdesk.api.endpoints.review_serializers import (
     CheckReportSerializer,
     DeskArticleSerializer,
-    ReviewPersonSerializer,
     TextField,
     checks_summary,
 )
-from newsdesk.api.serializers import CoverSerializer, TagSerializer
+from newsdesk.api.serializers import CoverSerializer, PersonSerializer, TagSerializer, person
 from newsdesk.api.serializers import cover_data as public_cover_data
 from newsdesk.articles.alternates import absolute_url
 from newsdesk.articles.models import BODY_MAX_BYTES, LEAD_MAX, TITLE_MAX, Article
@@ -60,10 +59,9 @@ class ChangeRequestSerializer(serializers.Serializer):
     created_at = serializers.DateTimeField()
     editor = serializers.SerializerMethodField()
 
-    @extend_schema_field(ReviewPersonSerializer(allow_null=True))
+    @extend_schema_field(PersonSerializer(allow_null=True))
     def get_editor(self, entry) -> dict | None:
-        actor = entry.actor
-        return None if actor is None else {"id": actor.pk, "display_name": actor.display_name}
+        return person(entry.actor)
 
 
 def check_report_data(report) -> dict | None:
