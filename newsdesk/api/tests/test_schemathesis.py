@@ -12,6 +12,7 @@ import schemathesis
 from django.core.cache import cache
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections, transaction
+from django.test import override_settings
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -25,6 +26,7 @@ from newsdesk.accounts import tokens
 from newsdesk.accounts.tests.factories import UserFactory
 from newsdesk.api.tests.conftest import token_for
 from newsdesk.articles.tests.factories import SectionFactory, TagFactory, article
+from newsdesk.core.events import EVENT_TYPES
 from newsdesk.discovery import search
 from newsdesk.editorial import actions as editorial
 from newsdesk.editorial.models import GuidelinesVersion
@@ -35,6 +37,8 @@ from newsdesk.newsletter.tests.factories import (
     SubscriptionFactory,
 )
 from newsdesk.reports import actions as reports
+from newsdesk.webhooks import actions as webhooks
+from newsdesk.webhooks.models import Delivery
 from newsdesk.wsgi import application
 
 pytestmark = pytest.mark.django_db
@@ -65,6 +69,12 @@ def newsroom(django_db_setup, django_db_blocker):
 
 
 def _newsroom() -> dict:
+    # An endpoint for every event, so that publishing below leaves a delivery to ask for (the
+    # delivery task would run after a commit that never comes).
+    with override_settings(WEBHOOKS_ALLOW_PRIVATE_TARGETS=True):
+        endpoint = webhooks.create_endpoint(
+            url="http://127.0.0.1:9/hook", events=list(EVENT_TYPES), created_by=None
+        )
     politics = SectionFactory(name="Politik", name_en="Politics", slug="politik")
     business = SectionFactory(name="Wirtschaft", name_en="Business", slug="wirtschaft")
     council = TagFactory(name="Rat", slug="rat")
@@ -100,6 +110,8 @@ def _newsroom() -> dict:
             "case": report.case_number,
             "newsletter_id": letter.pk,
             "issue_id": issue.pk,
+            "endpoint_id": endpoint.pk,
+            "delivery_id": Delivery.objects.filter(endpoint=endpoint).first().pk,
         },
     }
 
