@@ -26,7 +26,7 @@ from django.db import transaction
 from django.urls import path
 from django.utils import translation
 from django.utils.http import parse_etags
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, serializers
 from rest_framework.parsers import MultiPartParser
 from rest_framework.renderers import JSONRenderer
@@ -104,6 +104,23 @@ CONFLICT = OpenApiResponse(
     " message the web shows",
 )
 DETAIL = OpenApiResponse(SubmissionDetailSerializer, description="the submission after it")
+# A draft as a script would send it (the section by its slug, tags by name).
+NEW_DRAFT_EXAMPLE = OpenApiExample(
+    "A new draft",
+    request_only=True,
+    value={
+        "title": "Stadtrat beschließt den Haushalt für 2027",
+        "lead": "Nach langer Debatte steht der Plan für das kommende Jahr.",
+        "body": "## Der Beschluss\n\nDer Stadtrat hat am Dienstagabend den Haushalt beschlossen."
+        " Die Mehrheit war knapp, doch die Fraktionen hatten sich zuvor auf einen Kompromiss"
+        " bei den Investitionen geeinigt.\n\n## Was jetzt folgt\n\nDie Verwaltung stellt die"
+        " Vorhaben in den kommenden Wochen in den Ausschüssen vor.",
+        "language": "de",
+        "kind": "news",
+        "section": "politik",
+        "tags": ["Haushalt", "Stadtrat"],
+    },
+)
 # PATCH and PUT: the same request, answers and precondition.
 EDIT_SCHEMA = {
     "parameters": [ID_PARAMETER, IF_MATCH],
@@ -253,6 +270,7 @@ class SubmissionList(ApiView):
     @extend_schema(
         operation_id="submissions_create",
         request=SubmissionWriteSerializer,
+        examples=[NEW_DRAFT_EXAMPLE],
         responses={
             201: OpenApiResponse(SubmissionDetailSerializer, description="the new draft"),
             **BAD_REQUEST,

@@ -10,7 +10,7 @@ used, with the reason) or a 409 (a delivery still on its way, a disabled endpoin
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.urls import path
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 
@@ -160,6 +160,17 @@ class EndpointList(ApiView):
     @extend_schema(
         operation_id="webhook_endpoints_create",
         request=EndpointWriteSerializer,
+        examples=[
+            OpenApiExample(
+                "A receiver for publications and takedowns",
+                request_only=True,
+                value={
+                    "url": "https://hooks.example.org/newsdesk",
+                    "description": "the archive's mirror",
+                    "events": ["article.published", "article.updated", "article.taken_down"],
+                },
+            )
+        ],
         responses={
             201: EndpointWithSecretSerializer,
             **problems(400, 401, 403, 404, 415, 429),
