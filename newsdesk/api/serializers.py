@@ -7,7 +7,6 @@ from rest_framework import serializers
 from newsdesk.accounts.roles import role_of
 from newsdesk.accounts.tokens import token_allows
 from newsdesk.articles.alternates import absolute_url
-from newsdesk.articles.images import picture_context
 from newsdesk.articles.queries import translations_of
 from newsdesk.articles.reading_time import reading_time_label
 
@@ -91,8 +90,7 @@ class TranslationSerializer(serializers.Serializer):
 
 
 def cover_data(image) -> dict | None:
-    picture = picture_context(image)
-    if picture is None:
+    if image is None or not image.file:
         return None
     return {
         "url": absolute_url(image.file.url),
@@ -100,7 +98,7 @@ def cover_data(image) -> dict | None:
         "height": image.height,
         "alt": image.alt,
         "credit": image.credit,
-        "generated": picture["computer_generated"],
+        "generated": image.is_computer_generated,
         "renditions": [
             {
                 "format": r["format"],

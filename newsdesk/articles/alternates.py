@@ -18,6 +18,8 @@ from newsdesk.articles.queries import visible_articles
 
 def absolute_url(url: str) -> str:
     """SITE_URL joined with a path; an already absolute URL (a media CDN) stays as it is."""
+    if url.startswith("/") and not url.startswith("//"):
+        return settings.SITE_URL + url  # what urljoin gives, without parsing both (API lists)
     return urljoin(settings.SITE_URL + "/", url)
 
 
