@@ -76,6 +76,25 @@ def matrix_paths(matrix) -> set[str]:
     return {row[1].removeprefix("/api/v1/").replace("{missing}", "{id}") for row in matrix}
 
 
+def matrix_cases(matrix, callers=CALLERS, *, shown=str) -> list:
+    """One test case per row of `matrix` and caller: (method, path, body, state, caller, the
+    status the row writes for that caller), for rows (method, path, body, state, one status per
+    caller in the order of `callers`); the id shows the body as `shown` writes it."""
+    return [
+        pytest.param(
+            method,
+            path,
+            body,
+            state,
+            name,
+            codes[callers.index(name)],
+            id=f"{method} {path} {shown(body)} {state} {name}",
+        )
+        for method, path, body, state, *codes in matrix
+        for name in callers
+    ]
+
+
 def assert_insufficient_scope(response, scope: str) -> None:
     assert response.status_code == 403, response.content[:300]
     assert response["Content-Type"] == "application/problem+json"

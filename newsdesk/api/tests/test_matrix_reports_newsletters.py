@@ -9,9 +9,16 @@ row's; an admin's token with every scope.
 import pytest
 from django.core.exceptions import ValidationError
 
-from newsdesk.accounts import actions as accounts
 from newsdesk.accounts.tests.factories import UserFactory
 from newsdesk.api.endpoints import newsletters, reports
+from newsdesk.api.tests.conftest import (
+    ADMIN_SCOPES,
+    CALLERS,
+    assert_insufficient_scope,
+    send,
+    token_for,
+)
+from newsdesk.api.tests.conftest import caller as caller_for
 from newsdesk.articles.tests.factories import article
 from newsdesk.newsletter.tests.factories import (
     IssueFactory,
@@ -22,24 +29,8 @@ from newsdesk.reports import actions
 
 pytestmark = pytest.mark.django_db
 
-CALLERS = ("anonymous", "contributor", "editor_with_scope", "editor_without_scope", "admin")
-EVERY_SCOPE = [
-    "submissions:write",
-    "reviews:write",
-    "reports:read",
-    "reports:write",
-    "newsletters:read",
-    "subscribers:read",
-    "webhooks:manage",
-]
-CONTRIBUTOR_SCOPES = ["submissions:write"]
-EDITOR_SCOPES = [
-    "submissions:write",
-    "reviews:write",
-    "reports:read",
-    "reports:write",
-    "newsletters:read",
-]
+# The admin's token holds every scope there is.
+EVERY_SCOPE = (*ADMIN_SCOPES, "webhooks:manage")
 # An editor can't hold it: there is no such token (asserted below).
 NO_SUCH_TOKEN = None
 
@@ -83,22 +74,12 @@ MATRIX = [
 DECISION = {"decision": "ask", "note": "Which passage exactly?"}
 
 
-def _token(user, scopes):
-    _row, token = accounts.create_token(user=user, name="m", scopes=scopes, expires_in_days=1)
-    return {"HTTP_AUTHORIZATION": f"Bearer {token}"}
-
-
 def _headers(caller, scope):
-    if caller == "anonymous":
-        return {}
-    if caller == "contributor":
-        return _token(UserFactory(), CONTRIBUTOR_SCOPES)
-    if caller == "admin":
-        return _token(UserFactory(admin=True), EVERY_SCOPE)
-    editor = UserFactory(editor=True)
+    """conftest's caller headers; a row with no scope (405) gives the scoped editor
+    reports:read, and the other editor every scope an editor may hold."""
     if caller == "editor_with_scope":
-        return _token(editor, [scope or "reports:read"])
-    return _token(editor, [s for s in EDITOR_SCOPES if s != scope])
+        scope = scope or "reports:read"
+    return caller_for(caller, scope=scope, admin_scopes=EVERY_SCOPE)[1]
 
 
 @pytest.fixture
@@ -124,20 +105,16 @@ def _run(client, objects, method, path, scope, caller, want):
     if want is NO_SUCH_TOKEN:
         # The row's scope is beyond an editor's role: the token can't be made at all.
         with pytest.raises(ValidationError):
-            _token(UserFactory(editor=True), [scope])
+            token_for(UserFactory(editor=True), scope)
         return
     headers = _headers(caller, scope)
-    send = getattr(client, method.lower())
-    if method in ("POST", "PUT", "PATCH"):
-        response = send(url, DECISION, content_type="application/json", **headers)
-    else:
-        response = send(url, **headers)
+    body = DECISION if method in ("POST", "PUT", "PATCH") else None
+    response = send(client, method, url, headers, body)
     assert response.status_code == want, (method, url, caller, response.content[:300])
     if want != 200:
         assert response["Content-Type"] == "application/problem+json"
     if want == 403:
-        assert response.json()["error"] == "insufficient_scope"
-        assert response.json()["scope"] == scope
+        assert_insufficient_scope(response, scope)
     if want == 401:
         assert response["WWW-Authenticate"].startswith("Bearer")
 

@@ -11,9 +11,9 @@ import pytest
 from newsdesk.accounts.tests.factories import UserFactory
 from newsdesk.api.endpoints import reviews
 from newsdesk.api.tests.conftest import (
-    CALLERS,
     assert_insufficient_scope,
     endpoint_paths,
+    matrix_cases,
     matrix_paths,
     send,
 )
@@ -184,22 +184,9 @@ def _submission(state, caller_user):
     return submission
 
 
-def _case(row, caller):
-    method, path, body, state, *codes = row
-    return pytest.param(
-        method,
-        path,
-        body,
-        state,
-        caller,
-        codes[CALLERS.index(caller)],
-        id=f"{method} {path} {body} {state} {caller}",
-    )
-
-
 @pytest.mark.parametrize(
     ("method", "path", "body", "state", "caller", "want"),
-    [_case(row, caller) for row in MATRIX for caller in CALLERS],
+    matrix_cases(MATRIX),
 )
 def test_endpoint_by_caller(client, method, path, body, state, caller, want):
     """The status code written in MATRIX for this endpoint, method, article and caller; only a

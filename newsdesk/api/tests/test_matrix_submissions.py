@@ -12,9 +12,18 @@ import json
 import pytest
 from PIL import Image as PILImage
 
-from newsdesk.accounts import actions as accounts
 from newsdesk.accounts.tests.factories import UserFactory
 from newsdesk.api.endpoints import submissions
+from newsdesk.api.tests.conftest import (
+    CONTRIBUTOR_SCOPES,
+    assert_insufficient_scope,
+    endpoint_paths,
+    matrix_cases,
+    matrix_paths,
+    send,
+    token_for,
+)
+from newsdesk.api.tests.conftest import caller as caller_for
 from newsdesk.articles.models import Article
 from newsdesk.articles.tests.factories import SectionFactory, article
 from newsdesk.editorial import actions
@@ -25,157 +34,93 @@ from newsdesk.editorial.tests.test_actions import GOOD_BODY
 pytestmark = pytest.mark.django_db
 
 CALLERS = ("anonymous", "owner", "other", "editor", "editor_without_scope", "admin")
-EDITOR_SCOPES_BUT_SUBMISSIONS = [
-    "reviews:write",
-    "reports:read",
-    "reports:write",
-    "newsletters:read",
-]
 TEXT = {"title": "Ein neuer Entwurf", "body": GOOD_BODY, "language": "de", "section": "politik"}
 ACCEPT = {"accepted_guidelines_version": 1}
+LEAD = {"lead": "Neu"}
 # The body "cover" is a multipart upload of a real JPEG with its alt text.
 COVER = "cover"
 
-# (method, path, body, the article's state before, then one status per caller in the order
-# of CALLERS). The article is the owner's; "taken_down" was published first.
+
+# Rows: (method, path, body, the article's state before, then one status per caller in the
+# order of CALLERS). The article is the owner's; "taken_down" was published first. _rows writes
+# the rows of one method, path and body, one (state, statuses...) each.
+def _rows(method: str, path: str, body, *by_state: tuple) -> list[tuple]:
+    return [(method, path, body, *codes) for codes in by_state]
+
+
 MATRIX = [
     ("GET", "/api/v1/submissions/", None, "draft", 401, 200, 200, 200, 403, 200),
     ("POST", "/api/v1/submissions/", TEXT, "draft", 401, 201, 201, 201, 403, 201),
     ("POST", "/api/v1/submissions/", {}, "draft", 401, 400, 400, 400, 403, 400),
-    ("GET", "/api/v1/submissions/{id}/", None, "draft", 401, 200, 404, 200, 403, 200),
-    ("GET", "/api/v1/submissions/{id}/", None, "submitted", 401, 200, 404, 200, 403, 200),
+    *_rows(
+        "GET",
+        "/api/v1/submissions/{id}/",
+        None,
+        ("draft", 401, 200, 404, 200, 403, 200),
+        ("submitted", 401, 200, 404, 200, 403, 200),
+    ),
     ("GET", "/api/v1/submissions/{missing}/", None, "draft", 401, 404, 404, 404, 403, 404),
-    ("PATCH", "/api/v1/submissions/{id}/", {"lead": "Neu"}, "draft", 401, 200, 404, 200, 403, 200),
-    (
+    *_rows(
         "PATCH",
         "/api/v1/submissions/{id}/",
-        {"lead": "Neu"},
-        "changes_requested",
-        401,
-        200,
-        404,
-        200,
-        403,
-        200,
-    ),
-    (
-        "PATCH",
-        "/api/v1/submissions/{id}/",
-        {"lead": "Neu"},
-        "submitted",
-        401,
-        409,
-        404,
-        200,
-        403,
-        200,
-    ),
-    (
-        "PATCH",
-        "/api/v1/submissions/{id}/",
-        {"lead": "Neu"},
-        "published",
-        401,
-        409,
-        404,
-        200,
-        403,
-        200,
-    ),
-    (
-        "PATCH",
-        "/api/v1/submissions/{id}/",
-        {"lead": "Neu"},
-        "taken_down",
-        401,
-        409,
-        404,
-        409,
-        403,
-        409,
+        LEAD,
+        ("draft", 401, 200, 404, 200, 403, 200),
+        ("changes_requested", 401, 200, 404, 200, 403, 200),
+        ("submitted", 401, 409, 404, 200, 403, 200),
+        ("published", 401, 409, 404, 200, 403, 200),
+        ("taken_down", 401, 409, 404, 409, 403, 409),
     ),
     ("PATCH", "/api/v1/submissions/{id}/", {"title": ""}, "draft", 401, 400, 404, 400, 403, 400),
-    (
-        "PATCH",
-        "/api/v1/submissions/{missing}/",
-        {"lead": "Neu"},
-        "draft",
-        401,
-        404,
-        404,
-        404,
-        403,
-        404,
+    ("PATCH", "/api/v1/submissions/{missing}/", LEAD, "draft", 401, 404, 404, 404, 403, 404),
+    *_rows(
+        "PUT",
+        "/api/v1/submissions/{id}/",
+        TEXT,
+        ("draft", 401, 200, 404, 200, 403, 200),
+        ("submitted", 401, 409, 404, 200, 403, 200),
     ),
-    ("PUT", "/api/v1/submissions/{id}/", TEXT, "draft", 401, 200, 404, 200, 403, 200),
-    ("PUT", "/api/v1/submissions/{id}/", TEXT, "submitted", 401, 409, 404, 200, 403, 200),
-    ("POST", "/api/v1/submissions/{id}/cover/", COVER, "draft", 401, 200, 404, 200, 403, 200),
-    ("POST", "/api/v1/submissions/{id}/cover/", COVER, "submitted", 401, 409, 404, 200, 403, 200),
-    ("POST", "/api/v1/submissions/{id}/checks/", None, "draft", 401, 200, 404, 200, 403, 200),
-    ("POST", "/api/v1/submissions/{id}/checks/", None, "submitted", 401, 409, 404, 200, 403, 200),
-    ("POST", "/api/v1/submissions/{id}/checks/", None, "taken_down", 401, 409, 404, 409, 403, 409),
-    ("POST", "/api/v1/submissions/{id}/submit/", ACCEPT, "draft", 401, 200, 404, 200, 403, 200),
-    (
+    *_rows(
+        "POST",
+        "/api/v1/submissions/{id}/cover/",
+        COVER,
+        ("draft", 401, 200, 404, 200, 403, 200),
+        ("submitted", 401, 409, 404, 200, 403, 200),
+    ),
+    *_rows(
+        "POST",
+        "/api/v1/submissions/{id}/checks/",
+        None,
+        ("draft", 401, 200, 404, 200, 403, 200),
+        ("submitted", 401, 409, 404, 200, 403, 200),
+        ("taken_down", 401, 409, 404, 409, 403, 409),
+    ),
+    *_rows(
         "POST",
         "/api/v1/submissions/{id}/submit/",
         ACCEPT,
-        "withdrawn",
-        401,
-        200,
-        404,
-        200,
-        403,
-        200,
+        ("draft", 401, 200, 404, 200, 403, 200),
+        ("withdrawn", 401, 200, 404, 200, 403, 200),
+        ("submitted", 401, 409, 404, 409, 403, 409),
     ),
-    (
-        "POST",
-        "/api/v1/submissions/{id}/submit/",
-        ACCEPT,
-        "submitted",
-        401,
-        409,
-        404,
-        409,
-        403,
-        409,
-    ),
-    (
+    *_rows(
         "POST",
         "/api/v1/submissions/{id}/submit/",
         {"accepted_guidelines_version": 2},
-        "draft",
-        401,
-        400,
-        404,
-        400,
-        403,
-        400,
+        ("draft", 401, 400, 404, 400, 403, 400),
     ),
-    (
+    *_rows(
         "POST",
         "/api/v1/submissions/{missing}/submit/",
         ACCEPT,
-        "draft",
-        401,
-        404,
-        404,
-        404,
-        403,
-        404,
+        ("draft", 401, 404, 404, 404, 403, 404),
     ),
-    (
+    *_rows(
         "POST",
         "/api/v1/submissions/{id}/withdraw/",
         None,
-        "submitted",
-        401,
-        200,
-        404,
-        200,
-        403,
-        200,
+        ("submitted", 401, 200, 404, 200, 403, 200),
+        ("draft", 401, 409, 404, 409, 403, 409),
     ),
-    ("POST", "/api/v1/submissions/{id}/withdraw/", None, "draft", 401, 409, 404, 409, 403, 409),
     # Methods no endpoint has: 405 for everyone (no token is asked for what does not exist).
     ("PUT", "/api/v1/submissions/", TEXT, "draft", 405, 405, 405, 405, 405, 405),
     ("DELETE", "/api/v1/submissions/{id}/", None, "draft", 405, 405, 405, 405, 405, 405),
@@ -187,23 +132,13 @@ MATRIX = [
 ]
 
 
-def _caller(caller, owner):
-    """(the caller's user or None, its request headers)."""
-    if caller == "anonymous":
-        return None, {}
-    user, scopes = {
-        "owner": (lambda: owner, ["submissions:write"]),
-        "other": (lambda: UserFactory(), ["submissions:write"]),
-        "editor": (lambda: UserFactory(editor=True), ["submissions:write"]),
-        "editor_without_scope": (
-            lambda: UserFactory(editor=True),
-            EDITOR_SCOPES_BUT_SUBMISSIONS,
-        ),
-        "admin": (lambda: UserFactory(admin=True), ["submissions:write"]),
-    }[caller]
-    user = user()
-    _row, token = accounts.create_token(user=user, name="m", scopes=scopes, expires_in_days=1)
-    return user, {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+def _caller(name, owner):
+    """(the caller's user or None, its request headers): conftest's callers, with the
+    contributor split in two, the article's owner and another contributor."""
+    if name == "owner":
+        return owner, token_for(owner, *CONTRIBUTOR_SCOPES)
+    shared = {"other": "contributor", "editor": "editor_with_scope"}.get(name, name)
+    return caller_for(shared, scope="submissions:write")
 
 
 def _article(state, owner):
@@ -236,18 +171,9 @@ def _jpeg() -> io.BytesIO:
     return out
 
 
-def _case(row, caller):
-    method, path, body, state, *codes = row
-    shown = "cover" if body == COVER else json.dumps(body, ensure_ascii=True)[:40]
-    return pytest.param(
-        method,
-        path,
-        body,
-        state,
-        caller,
-        codes[CALLERS.index(caller)],
-        id=f"{method} {path} {shown} {state} {caller}",
-    )
+def _shown(body) -> str:
+    """The body as the test ids show it."""
+    return "cover" if body == COVER else json.dumps(body, ensure_ascii=True)[:40]
 
 
 def _state_of(pk):
@@ -257,7 +183,7 @@ def _state_of(pk):
 
 @pytest.mark.parametrize(
     ("method", "path", "body", "state", "caller", "want"),
-    [_case(row, caller) for row in MATRIX for caller in CALLERS],
+    matrix_cases(MATRIX, CALLERS, shown=_shown),
 )
 def test_endpoint_by_caller(client, method, path, body, state, caller, want):
     """The status code written in MATRIX for this endpoint, method, article and caller; an
@@ -270,12 +196,8 @@ def test_endpoint_by_caller(client, method, path, body, state, caller, want):
     url = path.format(id=target.pk, missing=target.pk + 1000)
     if body == COVER:
         response = client.post(url, {"image": _jpeg(), "alt": "Der Ratssaal"}, **headers)
-    elif body is not None:
-        response = getattr(client, method.lower())(
-            url, json.dumps(body), content_type="application/json", **headers
-        )
     else:
-        response = getattr(client, method.lower())(url, **headers)
+        response = send(client, method, url, headers, body)
     assert response.status_code == want, (method, url, caller, response.content[:300])
     if want >= 400:
         assert response["Content-Type"] == "application/problem+json"
@@ -285,8 +207,7 @@ def test_endpoint_by_caller(client, method, path, body, state, caller, want):
         # A submit refused for its guidelines or state runs no checks either.
         assert CheckReport.objects.count() == reports or failed_submit
     if want == 403:
-        assert response.json()["error"] == "insufficient_scope"
-        assert response.json()["scope"] == "submissions:write"
+        assert_insufficient_scope(response, "submissions:write")
     if want == 401:
         assert response["WWW-Authenticate"].startswith("Bearer")
     if want == 201:
@@ -300,10 +221,4 @@ def test_endpoint_by_caller(client, method, path, body, state, caller, want):
 
 def test_every_submissions_endpoint_is_in_the_matrix():
     """A new endpoint in submissions.py needs its rows here."""
-    documented = {
-        str(p.pattern).replace("<int:article_id>", "{id}")
-        for p in submissions.urlpatterns
-        if p.name is not None
-    }
-    in_matrix = {row[1].removeprefix("/api/v1/").replace("{missing}", "{id}") for row in MATRIX}
-    assert documented == in_matrix
+    assert endpoint_paths(submissions.urlpatterns) == matrix_paths(MATRIX)
