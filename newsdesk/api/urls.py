@@ -1,5 +1,6 @@
 from csp.decorators import csp_update
 from django.urls import include, path, re_path
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from newsdesk.api import views
@@ -16,6 +17,8 @@ docs = csp_update({"style-src": [DOCS_STYLE]})(
 app_name = "api"
 urlpatterns = [
     path("v1/schema/", SpectacularAPIView.as_view(), name="schema"),
+    # DESIGN.md's address for the schema: the current version's, permanently.
+    path("schema/", RedirectView.as_view(pattern_name="api:schema", permanent=True)),
     path("docs/", docs, name="docs"),
     path("v1/articles/", views.ArticleList.as_view(), name="articles"),
     path("v1/articles/<str:ref>/", views.ArticleDetail.as_view(), name="article"),

@@ -43,3 +43,9 @@ def test_the_docs_page_loads_only_our_own_files():
     assert sources and all(s.startswith("/") for s in sources), sources
     for source in sources:
         assert client.get(source).status_code == 200, source
+
+
+def test_design_md_schema_address_redirects_to_the_current_version(client):
+    response = client.get("/api/schema/")
+    assert response.status_code == 301
+    assert response["Location"] == "/api/v1/schema/"
