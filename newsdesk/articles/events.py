@@ -10,10 +10,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from newsdesk.articles.models import Article
-
-
-def _iso(value) -> str | None:
-    return value.isoformat() if value is not None else None
+from newsdesk.core.events import iso
 
 
 def article_data(article: Article) -> dict:
@@ -39,7 +36,7 @@ def article_data(article: Article) -> dict:
         },
         "translation_of": article.translation_of_id,
         "reading_minutes": article.reading_minutes,
-        "published_at": _iso(article.published_at),
-        "scheduled_at": _iso(article.scheduled_at),
-        "updated_at": _iso(article.updated_at),
+        "published_at": iso(article.published_at),
+        "scheduled_at": iso(article.scheduled_at),
+        "updated_at": iso(article.updated_at),
     }

@@ -43,3 +43,8 @@ def emit(event_type: str, *, current: dict | None, previous: dict | None = None)
         previous=previous,
         created_at=timezone.now(),
     )
+
+
+def iso(value) -> str | None:
+    """A date-time in an event's data: ISO 8601, or None."""
+    return value.isoformat() if value is not None else None

@@ -8,12 +8,9 @@ subscriber list goes only to admins' `subscribers:read` tokens (a CRM or mailing
 from django.conf import settings
 from django.urls import reverse
 
+from newsdesk.core.events import iso
 from newsdesk.newsletter import queries
 from newsdesk.newsletter.models import Issue, Subscriber, Subscription
-
-
-def _iso(value) -> str | None:
-    return value.isoformat() if value is not None else None
 
 
 def issue_data(issue: Issue) -> dict:
@@ -23,8 +20,8 @@ def issue_data(issue: Issue) -> dict:
         "newsletter": {"id": issue.newsletter_id, "slug": issue.newsletter.slug},
         "subject": issue.subject,
         "status": issue.status,
-        "started_at": _iso(issue.started_at),
-        "sent_at": _iso(issue.sent_at),
+        "started_at": iso(issue.started_at),
+        "sent_at": iso(issue.sent_at),
         "recipients": counts["total"],
         "sent": counts["sent"],
         "failed": counts["failed"],

@@ -7,11 +7,8 @@ in an event (a receiver that needs them reads the case with a `reports:read` tok
 from django.conf import settings
 from django.urls import reverse
 
+from newsdesk.core.events import iso
 from newsdesk.reports.models import Report
-
-
-def _iso(value) -> str | None:
-    return value.isoformat() if value is not None else None
 
 
 def report_data(report: Report) -> dict:
@@ -24,7 +21,7 @@ def report_data(report: Report) -> dict:
         "language": report.language,
         "article": report.article_id,
         "api_url": site + reverse("api:report", args=[report.case_number]),
-        "created_at": _iso(report.created_at),
-        "decided_at": _iso(report.decided_at),
-        "restored_at": _iso(report.restored_at),
+        "created_at": iso(report.created_at),
+        "decided_at": iso(report.decided_at),
+        "restored_at": iso(report.restored_at),
     }
