@@ -100,9 +100,16 @@ Headers = Mapping[str, str] | Iterable[tuple[str, str]]
 # --- shared helpers ---------------------------------------------------------------------------
 
 
+def _items(headers: Headers) -> list[tuple[str, str]]:
+    return list(headers.items() if isinstance(headers, Mapping) else headers)
+
+
 def _headers(headers: Headers) -> dict[str, str]:
     """Lower-cased names; repeated fields joined with ", " (RFC 9110 5.3); values capped."""
-    items = headers.items() if isinstance(headers, Mapping) else headers
+    try:
+        items = [(name, value) for name, value in _items(headers)]
+    except (TypeError, ValueError):
+        raise SignatureError("malformed_signature") from None
     out: dict[str, str] = {}
     for name, value in items:
         if not isinstance(name, str) or not isinstance(value, str):
@@ -209,9 +216,8 @@ def _target(url: str) -> tuple[str, str, str]:
     return parts.scheme.lower(), parts.netloc.lower(), path
 
 
-def _with(headers: Headers, added: dict[str, str]) -> dict[str, str]:
-    """`headers` plus `added`, replacing any same-named header whatever its case."""
-    items = headers.items() if isinstance(headers, Mapping) else headers
+def _with(items: list[tuple[str, str]], added: dict[str, str]) -> dict[str, str]:
+    """`items` plus `added`, replacing any same-named header whatever its case."""
     lowered = {name.lower() for name in added}
     out = {name: value for name, value in items if name.lower() not in lowered}
     out.update(added)
@@ -220,7 +226,7 @@ def _with(headers: Headers, added: dict[str, str]) -> dict[str, str]:
 
 # --- draft-cavage -----------------------------------------------------------------------------
 
-_CAVAGE_PARAM = re.compile(r'\s*([A-Za-z]+)=(?:"([^"\\]*)"|(\d{1,15}))\s*(?:,|$)')
+_CAVAGE_PARAM = re.compile(r'[ \t]*([A-Za-z]+)=(?:"([^"\\]*)"|([0-9]{1,15}))[ \t]*(?:,|$)')
 _CAVAGE_ALGORITHMS = {"rsa-sha256", "hs2019"}
 
 
@@ -295,8 +301,9 @@ def sign_cavage(
     A GET (body None) signs "(request-target) host date", a POST also "digest", as Mastodon
     requires.
     """
+    items = _items(headers)
     _, host, path = _target(url)
-    given = _headers(headers)
+    given = _headers(items)
     added = {
         "Host": host,
         "Date": given.get("date") or email.utils.format_datetime(_now(now), True),
@@ -314,7 +321,7 @@ def sign_cavage(
         f'keyId="{key_id}",algorithm="rsa-sha256",headers="{" ".join(names)}",'
         f'signature="{_b64(signature)}"'
     )
-    return _with(headers, added)
+    return _with(items, added)
 
 
 def verify_cavage(
@@ -357,8 +364,11 @@ def verify_cavage(
         raise SignatureError("malformed_date")
     now = _now(now)
     _check_window(date, now, max_skew)
-    if "expires" in params and _timestamp(int(params["expires"])) < now:
-        raise SignatureError("expired")
+    if "expires" in params:
+        if not params["expires"].isascii() or not params["expires"].isdigit():
+            raise SignatureError("malformed_date")
+        if _timestamp(int(params["expires"])) < now:
+            raise SignatureError("expired")
     _verify_with_refresh(
         params["keyId"], public_key_lookup, _pkcs1_sha256(signature, string.encode())
     )
@@ -374,7 +384,7 @@ class Token(str):
 
 _KEY = re.compile(r"[a-z*][a-z0-9_\-.*]*")
 _TOKEN = re.compile(r"[A-Za-z*][!#$%&'*+\-.^_`|~0-9A-Za-z:/]*")
-_INTEGER = re.compile(r"-?\d{1,15}(?![\d.])")
+_INTEGER = re.compile(r"-?[0-9]{1,15}(?![0-9.])")
 _BYTES = re.compile(r":([A-Za-z0-9+/=]*):")
 
 Item = tuple[object, dict[str, object]]  # (bare value or list of items, parameters)
@@ -603,6 +613,7 @@ def sign_rfc9421(
     """
     if algorithm not in _RFC9421_ALGORITHMS:
         raise ValueError(f"unknown algorithm {algorithm}")
+    items = _items(headers)
     scheme, netloc, path = _target(url)
     authority = _authority(netloc, scheme)
     added: dict[str, str] = {}
@@ -618,7 +629,7 @@ def sign_rfc9421(
         "alg": algorithm,
     }
     components: list[Item] = [(name, {}) for name in names]
-    fields = {**_headers(headers), **{k.lower(): v for k, v in added.items()}}
+    fields = {**_headers(items), **{k.lower(): v for k, v in added.items()}}
     base = _signature_base(components, params, method, scheme, authority, path, fields)
     key = _private_key(private_key_pem)
     if algorithm == "rsa-pss-sha512":
@@ -628,7 +639,7 @@ def sign_rfc9421(
         signature = key.sign(base, padding.PKCS1v15(), hashes.SHA256())
     added["Signature-Input"] = f"{label}={_sf_inner_list(components, params)}"
     added["Signature"] = f"{label}=:{_b64(signature)}:"
-    return _with(headers, added)
+    return _with(items, added)
 
 
 def _pick_label(inputs: dict[str, Item], signatures: dict[str, Item]) -> str:
@@ -685,7 +696,9 @@ def verify_rfc9421(
     _check_window(_timestamp(params["created"]), now, max_skew)
     if "expires" in params and _timestamp(params["expires"]) < now:
         raise SignatureError("expired")
-    authority = _authority(fields.get("host", ""), scheme)
+    if not fields.get("host"):
+        raise SignatureError("missing_header")
+    authority = _authority(fields["host"], scheme)
     base = _signature_base(components, params, method, scheme, authority, path_with_query, fields)
     _verify_with_refresh(key_id, public_key_lookup, _RFC9421_ALGORITHMS[algorithm](signature, base))
     return VerifiedSignature(key_id=key_id, scheme=RFC9421)

@@ -377,6 +377,33 @@ class CavageRefusalTests:
         headers = _replace_signature_param(cavage_post(), "signature", "not*base64!")
         assert reason(lambda: verify(headers)) == "malformed_signature"
 
+    def test_authorization_header_form(self):
+        headers = cavage_post()
+        headers["Authorization"] = "Signature " + headers.pop("Signature")
+        assert verify(headers).scheme == "draft-cavage"
+
+    def test_expires_param(self):
+        headers = cavage_post()
+        headers["Signature"] += ',expires="soon"'
+        assert reason(lambda: verify(headers)) == "malformed_date"
+        headers = cavage_post()
+        headers["Signature"] += f",expires={int(NOW.timestamp()) - 1}"
+        assert reason(lambda: verify(headers)) == "expired"
+
+    @pytest.mark.parametrize(
+        "headers",
+        [[("Signature", "x")], [("Signature",)], [("Signature", b"x")], 7, [(1, "x")]],
+    )
+    def test_headers_that_are_not_strings(self, headers):
+        assert reason(lambda: verify(headers)) == "malformed_signature"
+
+    def test_duplicate_and_unicode_params(self):
+        headers = cavage_post()
+        doubled = headers["Signature"] + f',keyId="{KEY_ID}"'
+        assert reason(lambda: verify({**headers, "Signature": doubled})) == "malformed_signature"
+        arabic = headers["Signature"] + ",expires=\u0663"
+        assert reason(lambda: verify({**headers, "Signature": arabic})) == "malformed_signature"
+
     def test_no_signature(self):
         assert reason(lambda: verify({"Host": "news.example", "Date": NOW_HTTP})) == (
             "missing_signature"
@@ -442,6 +469,26 @@ class Rfc9421RefusalTests:
         headers = rfc_post()
         headers["Signature-Input"] = re.sub(r"\(.*\)", components, headers["Signature-Input"])
         assert reason(lambda: verify(headers)) == expected
+
+    def test_host_missing(self):
+        headers = rfc_post()
+        del headers["Host"]
+        assert reason(lambda: verify(headers)) == "missing_header"
+
+    def test_unicode_digits_are_not_integers(self):
+        headers = rfc_post()
+        headers["Signature-Input"] = re.sub(
+            r"created=\d+", "created=\u0663", headers["Signature-Input"]
+        )
+        assert reason(lambda: verify(headers)) == "malformed_signature"
+
+    def test_list_of_pairs_as_headers(self):
+        headers = signatures.sign_rfc9421(
+            "POST", "https://news.example/inbox", [("Accept", "*/*")], BODY, KEY_ID, PRIVATE_PEM,
+            now=NOW,
+        )  # fmt: skip
+        assert headers["Accept"] == "*/*"
+        assert verify([*headers.items(), ("host", "news.example")]).scheme == "rfc9421"
 
     def test_created_missing(self):
         headers = rfc_post()
