@@ -301,6 +301,8 @@ def sign_cavage(
     A GET (body None) signs "(request-target) host date", a POST also "digest", as Mastodon
     requires.
     """
+    if '"' in key_id:
+        raise ValueError("a keyId cannot contain a double quote")
     items = _items(headers)
     _, host, path = _target(url)
     given = _headers(items)
@@ -334,7 +336,11 @@ def verify_cavage(
     now: dt.datetime | None = None,
     max_skew: dt.timedelta = MAX_SKEW,
 ) -> VerifiedSignature:
-    """Check a draft-cavage `Signature` (or `Authorization: Signature ...`) header."""
+    """Check a draft-cavage `Signature` (or `Authorization: Signature ...`) header.
+
+    `path_with_query` is the request target as the client sent it (Django's
+    `request.get_full_path()`), which (request-target) covers.
+    """
     fields = _headers(headers)
     body = body or b""
     value = fields.get("signature")
@@ -581,7 +587,10 @@ def _check_content_digest(fields: dict[str, str], body: bytes) -> None:
         if body:
             raise SignatureError("digest_missing")
         return
-    digests = _Parser(fields["content-digest"]).dictionary()
+    try:
+        digests = _Parser(fields["content-digest"]).dictionary()
+    except SignatureError:
+        raise SignatureError("digest_mismatch") from None
     checked = False
     for algorithm, (value, _) in digests.items():
         if algorithm in _CONTENT_DIGESTS:

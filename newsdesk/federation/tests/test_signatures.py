@@ -421,6 +421,10 @@ class Rfc9421RefusalTests:
         headers = {**rfc_post(), "Content-Digest": f"sha-256=:{OTHER_SHA256}:"}
         assert reason(lambda: verify(headers)) == "digest_mismatch"
 
+    def test_malformed_content_digest(self):
+        headers = {**rfc_post(), "Content-Digest": f"sha-256={BODY_SHA256}"}
+        assert reason(lambda: verify(headers)) == "digest_mismatch"
+
     def test_content_digest_of_unknown_algorithm(self):
         headers = {**rfc_post(), "Content-Digest": f"md5=:{OTHER_SHA256}:"}
         assert reason(lambda: verify(headers)) == "digest_algorithm"
