@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "newsdesk.newsletter",
     "newsdesk.reports",
     "newsdesk.webhooks",
+    "newsdesk.federation",
     "newsdesk.api",
 ]
 
@@ -348,6 +349,13 @@ WEBHOOKS_ALLOW_PRIVATE_TARGETS = env_bool("WEBHOOKS_ALLOW_PRIVATE_TARGETS")
 WEBHOOKS_TIMEOUT = 10
 # Requests a worker has in flight at once.
 WEBHOOKS_CONCURRENCY = int(os.environ.get("WEBHOOKS_CONCURRENCY", "4"))
+
+# --- federation (newsdesk/federation, docs/federation.md) --------------------------------------
+# WebFinger, NodeInfo and ActivityPub actors; off: every federation URL answers 404 (article
+# pages already in the page cache keep their fediverse:creator tag until `clear_page_cache`).
+FEDERATION_ENABLED = env_bool("FEDERATION_ENABLED", default=True)
+# The site's own actor: acct:<handle>@SITE_HOST. Section slugs and author slugs are the others.
+FEDERATION_SITE_HANDLE = os.environ.get("FEDERATION_SITE_HANDLE", "newsroom")
 
 # --- REST API (newsdesk/api) ------------------------------------------------------------------
 # Requests per client address (core.client_ip) without a token, as django-ratelimit's

@@ -21,6 +21,8 @@ urlpatterns = [
     path("news-sitemap.xml", sitemaps.news_sitemap, name="news_sitemap"),
     path("feed.rss", feeds.site_rss, name="site_feed_rss"),
     path("feed.atom", feeds.site_atom, name="site_feed_atom"),
+    # WebFinger, NodeInfo and the ActivityPub actors (404 while FEDERATION_ENABLED is off).
+    path("", include("newsdesk.federation.urls")),
 ]
 urlpatterns.append(
     # Covers of articles that are not public, for their authors and editors; always the app's.

@@ -11,6 +11,7 @@ from newsdesk.articles.importing import ImportError_
 from newsdesk.articles.models import Article, Section
 from newsdesk.discovery import search
 from newsdesk.editorial.importing import import_file
+from newsdesk.federation.actions import opt_in_author
 
 DEMO_DIR = Path(__file__).resolve().parents[3] / "demo"
 DOMAIN = "demo.newsdesk.invalid"
@@ -74,6 +75,8 @@ class Command(BaseCommand):
                 )
                 set_role(user=user, role=role)
                 _verify_email(user)
+                if role == User.Role.CONTRIBUTOR:
+                    opt_in_author(author=user)  # the demo's authors are on the Fediverse
         files = sorted((DEMO_DIR / "articles").glob("*.md"))
         failed = 0
         for path in files:

@@ -1,0 +1,162 @@
+"""The JSON-LD documents of our actors and their collections (ActivityStreams 2.0)."""
+
+from datetime import UTC
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import translation
+from django.utils.html import escape, linebreaks
+
+from newsdesk.articles.models import Article
+from newsdesk.federation.actions import actor_key
+from newsdesk.federation.models import Actor
+from newsdesk.federation.queries import LocalActor, site_actor
+
+PUBLIC = "https://www.w3.org/ns/activitystreams#Public"
+CONTEXT = ["https://www.w3.org/ns/activitystreams", "https://w3id.org/security/v1"]
+# Articles per outbox page: about what Mastodon shows of a profile at first.
+PAGE_SIZE = 20
+
+
+def absolute(path: str) -> str:
+    return f"{settings.SITE_URL}{path}"
+
+
+def actor_id(local: LocalActor) -> str:
+    if local.kind == Actor.Kind.SITE:
+        return absolute(reverse("federation:site_actor"))
+    name = "section_actor" if local.kind == Actor.Kind.SECTION else "author_actor"
+    return absolute(reverse(f"federation:{name}", kwargs={"slug": local.handle}))
+
+
+def html_url(local: LocalActor) -> str:
+    with translation.override(settings.LANGUAGE_CODE):
+        if local.kind == Actor.Kind.SECTION:
+            return absolute(local.section.get_absolute_url())
+        if local.kind == Actor.Kind.AUTHOR:
+            return absolute(local.author.get_absolute_url())
+        return absolute(reverse("articles:home"))
+
+
+def actor_document(local: LocalActor) -> dict:
+    ident = actor_id(local)
+    key = actor_key(kind=local.kind, object_id=local.object_id)
+    if local.kind == Actor.Kind.SECTION:
+        kind, name, summary = "Group", local.section.display_name(settings.LANGUAGE_CODE), ""
+    elif local.kind == Actor.Kind.AUTHOR:
+        kind, name = "Person", local.author.display_name
+        summary = linebreaks(escape(local.author.bio))  # plain text; AS2 summaries are HTML
+    else:
+        kind, name, summary = "Group", getattr(settings, "SITE_NAME", "newsdesk"), ""
+    return {
+        "@context": CONTEXT,
+        "id": ident,
+        "type": kind,
+        "preferredUsername": local.handle,
+        "name": name,
+        "summary": summary,
+        "url": html_url(local),
+        "inbox": f"{ident}/inbox",
+        "outbox": f"{ident}/outbox",
+        "followers": f"{ident}/followers",
+        "manuallyApprovesFollowers": False,
+        "discoverable": True,
+        "endpoints": {"sharedInbox": absolute(reverse("federation:shared_inbox"))},
+        "publicKey": {
+            "id": f"{ident}#main-key",
+            "owner": ident,
+            "publicKeyPem": key.public_key_pem,
+        },
+    }
+
+
+def followers_document(local: LocalActor, *, count: int) -> dict:
+    # The count only: who follows whom is the followers' business.
+    return {
+        "@context": CONTEXT[0],
+        "id": f"{actor_id(local)}/followers",
+        "type": "OrderedCollection",
+        "totalItems": count,
+    }
+
+
+def outbox_document(local: LocalActor, *, total: int) -> dict:
+    ident = f"{actor_id(local)}/outbox"
+    last = max(1, -(-total // PAGE_SIZE))
+    return {
+        "@context": CONTEXT[0],
+        "id": ident,
+        "type": "OrderedCollection",
+        "totalItems": total,
+        "first": f"{ident}?page=1",
+        "last": f"{ident}?page={last}",
+    }
+
+
+def outbox_page(
+    local: LocalActor, *, page: int, articles: list[Article], has_next: bool, authors: dict
+) -> dict:
+    """`authors`: author pk -> their LocalActor, for the opted-in authors among `articles`;
+    an article by anyone else is attributed to the site."""
+    ident = f"{actor_id(local)}/outbox"
+    doc = {
+        "@context": CONTEXT[0],
+        "id": f"{ident}?page={page}",
+        "type": "OrderedCollectionPage",
+        "partOf": ident,
+        "orderedItems": [
+            create_activity(local, article, attributed=authors.get(article.author_id))
+            for article in articles
+        ],
+    }
+    if has_next:
+        doc["next"] = f"{ident}?page={page + 1}"
+    if page > 1:
+        doc["prev"] = f"{ident}?page={page - 1}"
+    return doc
+
+
+def create_activity(local: LocalActor, article: Article, *, attributed: LocalActor | None) -> dict:
+    obj = article_object(article, attributed=attributed)
+    return {
+        "id": f"{obj['id']}#create",
+        "type": "Create",
+        "actor": actor_id(local),
+        "published": obj["published"],
+        "to": [PUBLIC],
+        "cc": [f"{actor_id(local)}/followers"],
+        "object": obj,
+    }
+
+
+def article_object(article: Article, *, attributed: LocalActor | None) -> dict:
+    author_id = actor_id(attributed or site_actor())
+    obj = {
+        "id": absolute(reverse("federation:article", kwargs={"pk": article.pk})),
+        "type": "Article",
+        "name": article.title,
+        "summary": escape(article.lead),
+        "content": article.body_html,  # sanitised when it was rendered (articles/markdown.py)
+        "mediaType": "text/html",
+        "url": absolute(article.get_absolute_url()),
+        "attributedTo": author_id,
+        "published": _iso(article.published_at),
+        "updated": _iso(max(article.updated_at, article.published_at)),
+        "to": [PUBLIC],
+        "cc": [f"{author_id}/followers"],
+        "tag": [
+            {
+                "type": "Hashtag",
+                "href": absolute(tag.get_absolute_url()),
+                "name": "#" + "".join(tag.name.split()),
+            }
+            for tag in article.tags.all()
+        ],
+    }
+    if article.language:
+        obj["contentMap"] = {article.language: article.body_html}
+    return obj
+
+
+def _iso(value) -> str:
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
