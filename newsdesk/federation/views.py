@@ -11,7 +11,7 @@ from django.conf import settings
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.urls import Resolver404, resolve, reverse
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from newsdesk.accounts.models import User
 from newsdesk.articles.queries import visible_articles
@@ -49,7 +49,7 @@ def enabled(view):
 
 
 @enabled
-@require_GET
+@require_safe
 def webfinger(request):
     resource = request.GET.get("resource", "").strip()
     if not resource:
@@ -110,7 +110,7 @@ def _actor_for_url(url: str):
 
 
 @enabled
-@require_GET
+@require_safe
 def nodeinfo_links(request):
     href = documents.absolute(reverse("federation:nodeinfo"))
     return _json(
@@ -119,7 +119,7 @@ def nodeinfo_links(request):
 
 
 @enabled
-@require_GET
+@require_safe
 def nodeinfo(request):
     return _json(
         {
@@ -148,13 +148,13 @@ def _local(kind: str, slug: str | None):
 
 
 @enabled
-@require_GET
+@require_safe
 def actor(request, kind, slug=None):
     return _json(documents.actor_document(_local(kind, slug)), content_type=ACTIVITY_JSON)
 
 
 @enabled
-@require_GET
+@require_safe
 def followers(request, kind, slug=None):
     local = _local(kind, slug)
     doc = documents.followers_document(local, count=queries.follower_count(local))
@@ -162,7 +162,7 @@ def followers(request, kind, slug=None):
 
 
 @enabled
-@require_GET
+@require_safe
 def outbox(request, kind, slug=None):
     local = _local(kind, slug)
     articles = queries.outbox_articles(local)
@@ -191,7 +191,7 @@ def outbox(request, kind, slug=None):
 
 
 @enabled
-@require_GET
+@require_safe
 def article(request, pk):
     """The Article object an outbox item carries, while the article is visible. (A takedown's
     Tombstone, 410/451, comes with delivery.)"""

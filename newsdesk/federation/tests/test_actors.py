@@ -60,6 +60,11 @@ class ActorTests:
         assert private.public_key().public_numbers() == shown.public_numbers()
         assert Actor.objects.count() == 1
 
+    def test_head_is_answered_and_other_methods_are_not(self, client):
+        assert client.head("/federation/actors/site").status_code == 200
+        assert client.put("/federation/actors/site").status_code == 405
+        assert client.post("/.well-known/webfinger").status_code == 405
+
     def test_each_actor_has_its_own_key(self, client):
         SectionFactory(slug="politik", name="Politik", name_en="Politics")
         author = UserFactory(display_name="Anna Becker", bio="Schreibt über <Verkehr>.")
