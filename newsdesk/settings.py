@@ -356,6 +356,9 @@ WEBHOOKS_CONCURRENCY = int(os.environ.get("WEBHOOKS_CONCURRENCY", "4"))
 FEDERATION_ENABLED = env_bool("FEDERATION_ENABLED", default=True)
 # The site's own actor: acct:<handle>@SITE_HOST. Section slugs and author slugs are the others.
 FEDERATION_SITE_HANDLE = os.environ.get("FEDERATION_SITE_HANDLE", "newsroom")
+# Remote actors (key fetches, deliveries) on loopback, private or link-local addresses, and over
+# plain http, are refused unless this is on (the tests; a federation lab on one network).
+FEDERATION_ALLOW_PRIVATE_TARGETS = env_bool("FEDERATION_ALLOW_PRIVATE_TARGETS")
 
 # --- REST API (newsdesk/api) ------------------------------------------------------------------
 # Requests per client address (core.client_ip) without a token, as django-ratelimit's

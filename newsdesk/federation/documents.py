@@ -8,6 +8,7 @@ from django.utils import translation
 from django.utils.html import escape, linebreaks
 
 from newsdesk.articles.models import Article
+from newsdesk.federation import queries
 from newsdesk.federation.actions import actor_key
 from newsdesk.federation.models import Actor
 from newsdesk.federation.queries import LocalActor, site_actor
@@ -25,6 +26,8 @@ def absolute(path: str) -> str:
 def actor_id(local: LocalActor) -> str:
     if local.kind == Actor.Kind.SITE:
         return absolute(reverse("federation:site_actor"))
+    if local.kind == Actor.Kind.INSTANCE:
+        return absolute(reverse("federation:instance_actor"))
     name = "section_actor" if local.kind == Actor.Kind.SECTION else "author_actor"
     return absolute(reverse(f"federation:{name}", kwargs={"slug": local.handle}))
 
@@ -38,9 +41,37 @@ def html_url(local: LocalActor) -> str:
         return absolute(reverse("articles:home"))
 
 
+def key_id(local: LocalActor) -> str:
+    return f"{actor_id(local)}#main-key"
+
+
+def public_key(local: LocalActor) -> dict:
+    key = actor_key(kind=local.kind, object_id=local.object_id)
+    return {"id": key_id(local), "owner": actor_id(local), "publicKeyPem": key.public_key_pem}
+
+
+def instance_document() -> dict:
+    """The instance actor: no outbox, no followers; its inbox is the shared one."""
+    local = queries.instance_actor()
+    ident = actor_id(local)
+    shared = absolute(reverse("federation:shared_inbox"))
+    return {
+        "@context": CONTEXT,
+        "id": ident,
+        "type": "Application",
+        "preferredUsername": local.handle,
+        "name": getattr(settings, "SITE_NAME", "newsdesk"),
+        "url": html_url(local),
+        "inbox": shared,
+        "endpoints": {"sharedInbox": shared},
+        "manuallyApprovesFollowers": True,
+        "discoverable": False,
+        "publicKey": public_key(local),
+    }
+
+
 def actor_document(local: LocalActor) -> dict:
     ident = actor_id(local)
-    key = actor_key(kind=local.kind, object_id=local.object_id)
     if local.kind == Actor.Kind.SECTION:
         kind, name, summary = "Group", local.section.display_name(settings.LANGUAGE_CODE), ""
     elif local.kind == Actor.Kind.AUTHOR:
@@ -62,11 +93,7 @@ def actor_document(local: LocalActor) -> dict:
         "manuallyApprovesFollowers": False,
         "discoverable": True,
         "endpoints": {"sharedInbox": absolute(reverse("federation:shared_inbox"))},
-        "publicKey": {
-            "id": f"{ident}#main-key",
-            "owner": ident,
-            "publicKeyPem": key.public_key_pem,
-        },
+        "publicKey": public_key(local),
     }
 
 

@@ -11,6 +11,8 @@ class Actor(models.Model):
         SITE = "site"
         SECTION = "section"
         AUTHOR = "author"
+        # The server itself (an Application): signs our key fetches, follows no one.
+        INSTANCE = "instance"
 
     kind = models.CharField(max_length=10, choices=Kind.choices)
     # The Section's or User's pk; 0 for the site.
@@ -40,9 +42,25 @@ class AuthorOptIn(models.Model):
         return str(self.user)
 
 
+class RemoteActor(models.Model):
+    """A remote actor's document as we last fetched it: where to deliver to and the key its
+    signatures are checked with. Fetched when an unknown key signs a request, fetched again when
+    a signature does not verify with the cached key (the actor rotated it)."""
+
+    actor_id = models.URLField(max_length=2000, unique=True)
+    inbox = models.URLField(max_length=2000)
+    shared_inbox = models.URLField(max_length=2000, blank=True)
+    key_id = models.URLField(max_length=2000, unique=True)
+    public_key_pem = models.TextField()
+    fetched_at = models.DateTimeField()
+
+    def __str__(self):
+        return self.actor_id
+
+
 class Follower(models.Model):
-    """A remote actor following one of ours. Nothing writes these yet (no inbox processing);
-    the followers collection counts them."""
+    """A remote actor following one of ours: written by a verified Follow, removed by its
+    Undo (inbox.py); the followers collection counts them."""
 
     actor = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="followers")
     remote_actor_id = models.URLField(max_length=2000)

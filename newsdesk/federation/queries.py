@@ -7,9 +7,11 @@ has no handle (and no actor) rather than someone else's.
 
 import re
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db.models import Exists, QuerySet
+from django.urls import Resolver404, resolve
 
 from newsdesk.accounts.models import User
 from newsdesk.articles import queries as article_queries
@@ -30,6 +32,11 @@ class LocalActor:
 
 def site_actor() -> LocalActor:
     return LocalActor(kind=Actor.Kind.SITE, object_id=0, handle=settings.FEDERATION_SITE_HANDLE)
+
+
+def instance_actor() -> LocalActor:
+    """The server's own actor, which signs the requests it makes for itself (key fetches)."""
+    return LocalActor(kind=Actor.Kind.INSTANCE, object_id=0, handle="instance")
 
 
 def section_actor(slug: str) -> LocalActor | None:
@@ -61,6 +68,32 @@ def actor_for_handle(handle: str) -> LocalActor | None:
     if handle == settings.FEDERATION_SITE_HANDLE:
         return site_actor()
     return section_actor(handle) or author_actor(handle)
+
+
+def our_hosts() -> set[str]:
+    site = urlsplit(settings.SITE_URL)
+    return {settings.SITE_HOST.lower(), site.netloc.lower()}
+
+
+def actor_for_url(url: str) -> LocalActor | None:
+    """The site, section or author actor whose id `url` is (not the instance actor)."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # "http://[::1": not a URL at all, and so none of ours
+        return None
+    if parts.netloc.lower() not in our_hosts() or parts.query or parts.fragment:
+        return None
+    try:
+        match = resolve(parts.path)
+    except Resolver404:
+        return None
+    if match.view_name == "federation:site_actor":
+        return site_actor()
+    if match.view_name == "federation:section_actor":
+        return section_actor(match.kwargs["slug"])
+    if match.view_name == "federation:author_actor":
+        return author_actor(match.kwargs["slug"])
+    return None
 
 
 def creator_handle(author: User) -> str | None:

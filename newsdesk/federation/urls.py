@@ -10,6 +10,7 @@ urlpatterns = [
     path(".well-known/webfinger", views.webfinger, name="webfinger"),
     path(".well-known/nodeinfo", views.nodeinfo_links, name="nodeinfo_links"),
     path("nodeinfo/2.1", views.nodeinfo, name="nodeinfo"),
+    path("federation/actors/instance", views.instance_actor, name="instance_actor"),
     path("federation/actors/site", views.actor, {"kind": "site"}, name="site_actor"),
     path("federation/actors/site/outbox", views.outbox, {"kind": "site"}, name="site_outbox"),
     path(

@@ -4,18 +4,18 @@ while settings.FEDERATION_ENABLED is off. Nothing here goes into the page cache.
 import functools
 import importlib.metadata
 import json
-from urllib.parse import urlsplit
 
 from allauth.account.adapter import get_adapter
 from django.conf import settings
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed
-from django.urls import Resolver404, resolve, reverse
+from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 
 from newsdesk.accounts.models import User
 from newsdesk.articles.queries import visible_articles
 from newsdesk.federation import documents, queries
+from newsdesk.federation import inbox as inbox_
 
 ACTIVITY_JSON = "application/activity+json"
 JRD_JSON = "application/jrd+json"
@@ -85,28 +85,11 @@ def webfinger(request):
 
 
 def _our_hosts() -> set[str]:
-    site = urlsplit(settings.SITE_URL)
-    return {settings.SITE_HOST.lower(), site.netloc.lower()}
+    return queries.our_hosts()
 
 
 def _actor_for_url(url: str):
-    try:
-        parts = urlsplit(url)
-    except ValueError:  # "http://[::1": not a URL at all, and so none of ours
-        return None
-    if parts.netloc.lower() not in _our_hosts() or parts.query or parts.fragment:
-        return None
-    try:
-        match = resolve(parts.path)
-    except Resolver404:
-        return None
-    if match.view_name == "federation:site_actor":
-        return queries.site_actor()
-    if match.view_name == "federation:section_actor":
-        return queries.section_actor(match.kwargs["slug"])
-    if match.view_name == "federation:author_actor":
-        return queries.author_actor(match.kwargs["slug"])
-    return None
+    return queries.actor_for_url(url)
 
 
 @enabled
@@ -151,6 +134,12 @@ def _local(kind: str, slug: str | None):
 @require_safe
 def actor(request, kind, slug=None):
     return _json(documents.actor_document(_local(kind, slug)), content_type=ACTIVITY_JSON)
+
+
+@enabled
+@require_safe
+def instance_actor(request):
+    return _json(documents.instance_document(), content_type=ACTIVITY_JSON)
 
 
 @enabled
@@ -208,10 +197,24 @@ def article(request, pk):
 @csrf_exempt
 @enabled
 def inbox(request, kind=None, slug=None):
-    """Not processing activities yet (docs/federation.md): say so rather than accept and drop a
-    Follow. Nothing is read from the body or stored."""
-    if kind is not None:
-        _local(kind, slug)
+    """An actor's inbox, or the shared one (kind None). Follow and Undo{Follow} are acted on,
+    other activities accepted and dropped (inbox.py); 202 either way, since the Accept goes out
+    after the answer. Every refusal says why, and nothing is stored before the signature and the
+    actor check pass."""
+    target = _local(kind, slug) if kind is not None else None
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    return _error("This inbox does not process activities yet.", status=501)
+    raw_length = request.META.get("CONTENT_LENGTH") or "0"
+    length = int(raw_length) if raw_length.isascii() and raw_length.isdigit() else 0
+    if length > inbox_.MAX_BODY:
+        return _error("The activity is too large.", status=413)
+    body = request.body
+    if len(body) > inbox_.MAX_BODY:
+        return _error("The activity is too large.", status=413)
+    try:
+        activity = inbox_.parse(body, request.META.get("CONTENT_TYPE", ""))
+        signer = inbox_.verify(request, body, activity)
+        inbox_.handle(activity, signer=signer, target=target)
+    except inbox_.InboxRefused as refused:
+        return _error(refused.reason, status=refused.status)
+    return HttpResponse(status=202)

@@ -97,11 +97,14 @@ def _resolve(hostname: str, port: int) -> list[str]:
     return addresses
 
 
-def check(url: str) -> Target:
-    """The target of `url`, resolved and checked; TargetRefused with the reason otherwise."""
+def check(url: str, *, allow_private: bool | None = None) -> Target:
+    """The target of `url`, resolved and checked; TargetRefused with the reason otherwise.
+    `allow_private` (federation passes its own setting) defaults to the webhooks setting."""
     scheme, hostname, port, path = _parse(url)
     addresses = _resolve(hostname, port)
-    if not settings.WEBHOOKS_ALLOW_PRIVATE_TARGETS:
+    if allow_private is None:
+        allow_private = settings.WEBHOOKS_ALLOW_PRIVATE_TARGETS
+    if not allow_private:
         for address in addresses:
             reason = refusal_for(address)
             if reason:

@@ -231,13 +231,14 @@ class FollowersAndInboxTests:
             "totalItems": 2,
         }
 
-    def test_inboxes_say_they_do_not_process_activities_yet(self, client):
-        """POST: 501 and nothing stored; GET: 405. No CSRF token is needed to be told so."""
+    def test_inboxes_refuse_an_unsigned_activity(self, client):
+        """POST without a signature: 401 and nothing stored; GET: 405. No CSRF token is needed
+        (test_inbox.py has the signed ones)."""
         follow = '{"type": "Follow", "actor": "https://remote.example/users/1"}'
         for url in ["/federation/inbox", "/federation/actors/site/inbox"]:
             response = client.post(url, follow, content_type="application/activity+json")
-            assert response.status_code == 501
-            assert response.json() == {"error": "This inbox does not process activities yet."}
+            assert response.status_code == 401
+            assert response.json() == {"error": "missing_signature"}
             assert client.get(url).status_code == 405
         assert Follower.objects.count() == 0
         assert client.post("/federation/actors/sections/nope/inbox", follow,

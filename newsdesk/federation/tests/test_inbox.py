@@ -1,0 +1,308 @@
+"""The inbox against a fake remote server (pytest-httpserver on 127.0.0.1): its actor document
+carries its own RSA key, its activities are signed here by hand (draft-cavage, the signing
+string written out), and the Accept we send back is checked by hand against our actor's key."""
+
+import base64
+import email.utils
+import hashlib
+import json
+import random
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
+
+from newsdesk.federation.models import Follower, RemoteActor
+
+pytestmark = pytest.mark.django_db
+
+SITE = "http://127.0.0.1:8000"
+SITE_ACTOR = f"{SITE}/federation/actors/site"
+
+
+@pytest.fixture(scope="module")
+def remote_key():
+    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
+
+
+@pytest.fixture
+def remote(httpserver_ipv4, remote_key, settings):
+    """The fake server's actor, alice, served at /users/alice."""
+    settings.FEDERATION_ALLOW_PRIVATE_TARGETS = True
+    server = httpserver_ipv4
+    alice = server.url_for("/users/alice")
+    pem = (
+        remote_key.public_key()
+        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+        .decode()
+    )
+    server.expect_request("/users/alice", method="GET").respond_with_json(
+        {
+            "@context": ["https://www.w3.org/ns/activitystreams", "https://w3id.org/security/v1"],
+            "id": alice,
+            "type": "Person",
+            "preferredUsername": "alice",
+            "inbox": f"{alice}/inbox",
+            "endpoints": {"sharedInbox": server.url_for("/inbox")},
+            "publicKey": {"id": f"{alice}#main-key", "owner": alice, "publicKeyPem": pem},
+        },
+        content_type="application/activity+json",
+    )
+    server.expect_request("/users/alice/inbox", method="POST").respond_with_data("", status=202)
+    return server
+
+
+def signed_post(client, path, activity, key, key_id, *, date=None, body=None, digest_of=None):
+    """POST `activity` signed as Mastodon signs: (request-target) host date digest."""
+    body = json.dumps(activity).encode() if body is None else body
+    digest = "SHA-256=" + base64.b64encode(hashlib.sha256(digest_of or body).digest()).decode()
+    date = date or email.utils.formatdate(usegmt=True)
+    string = f"(request-target): post {path}\nhost: testserver\ndate: {date}\ndigest: {digest}"
+    signature = base64.b64encode(
+        key.sign(string.encode(), padding.PKCS1v15(), hashes.SHA256())
+    ).decode()
+    header = (
+        f'keyId="{key_id}",algorithm="rsa-sha256",headers="(request-target) host date digest",'
+        f'signature="{signature}"'
+    )
+    return client.post(
+        path,
+        body,
+        content_type="application/activity+json",
+        headers={"host": "testserver", "date": date, "digest": digest, "signature": header},
+    )
+
+
+def follow_of(alice, target=SITE_ACTOR):
+    return {
+        "@context": "https://www.w3.org/ns/activitystreams",
+        "id": f"{alice}#follows/1",
+        "type": "Follow",
+        "actor": alice,
+        "object": target,
+    }
+
+
+def verify_by_hand(request, public_pem: str) -> None:
+    """The Accept's signature, checked the way a remote server would."""
+    params = dict(part.split("=", 1) for part in request.headers["Signature"].split(","))
+    params = {k: v.strip('"') for k, v in params.items()}
+    assert params["keyId"] == f"{SITE_ACTOR}#main-key"
+    assert params["headers"] == "(request-target) host date digest"
+    digest = "SHA-256=" + base64.b64encode(hashlib.sha256(request.get_data()).digest()).decode()
+    assert request.headers["Digest"] == digest
+    string = (
+        f"(request-target): post {request.path}\n"
+        f"host: {request.headers['Host']}\n"
+        f"date: {request.headers['Date']}\n"
+        f"digest: {digest}"
+    )
+    key = serialization.load_pem_public_key(public_pem.encode())
+    key.verify(
+        base64.b64decode(params["signature"]), string.encode(), padding.PKCS1v15(), hashes.SHA256()
+    )
+
+
+def posts_to(server, path):
+    return [r for r, _ in server.log if r.method == "POST" and r.path == path]
+
+
+class FollowTests:
+    def test_a_signed_follow_is_stored_and_accepted(
+        self, client, remote, remote_key, django_capture_on_commit_callbacks
+    ):
+        alice = remote.url_for("/users/alice")
+        follow = follow_of(alice)
+        with django_capture_on_commit_callbacks(execute=True):
+            response = signed_post(
+                client, "/federation/actors/site/inbox", follow, remote_key, f"{alice}#main-key"
+            )
+        assert response.status_code == 202
+        row = Follower.objects.get()
+        assert (row.actor.kind, row.remote_actor_id) == ("site", alice)
+        assert row.inbox == f"{alice}/inbox"
+        assert row.shared_inbox == remote.url_for("/inbox")
+        cached = RemoteActor.objects.get()
+        assert (cached.actor_id, cached.key_id) == (alice, f"{alice}#main-key")
+        # The key fetch was signed by our instance actor.
+        (fetch,) = [r for r, _ in remote.log if r.method == "GET"]
+        assert f'keyId="{SITE}/federation/actors/instance#main-key"' in fetch.headers["Signature"]
+        assert fetch.headers["Accept"].startswith("application/activity+json")
+
+        (accept,) = posts_to(remote, "/users/alice/inbox")
+        assert accept.headers["Content-Type"] == "application/activity+json"
+        body = json.loads(accept.get_data())
+        assert body["type"] == "Accept"
+        assert body["actor"] == SITE_ACTOR
+        assert body["object"] == follow
+        ours = client.get("/federation/actors/site").json()["publicKey"]["publicKeyPem"]
+        verify_by_hand(accept, ours)
+        tampered = accept.get_data().replace(b"Accept", b"Reject")
+        with pytest.raises(InvalidSignature):
+            key = serialization.load_pem_public_key(ours.encode())
+            sig = dict(p.split("=", 1) for p in accept.headers["Signature"].split(","))
+            key.verify(
+                base64.b64decode(sig["signature"].strip('"')),
+                tampered,
+                padding.PKCS1v15(),
+                hashes.SHA256(),
+            )
+        assert client.get("/federation/actors/site/followers").json()["totalItems"] == 1
+
+    def test_follow_twice_keeps_one_row_and_undo_removes_it(
+        self, client, remote, remote_key, django_capture_on_commit_callbacks
+    ):
+        alice = remote.url_for("/users/alice")
+        key_id = f"{alice}#main-key"
+        follow = follow_of(alice)
+        for _ in range(2):
+            with django_capture_on_commit_callbacks(execute=True):
+                response = signed_post(client, "/federation/inbox", follow, remote_key, key_id)
+            assert response.status_code == 202
+        assert Follower.objects.count() == 1
+        assert len(posts_to(remote, "/users/alice/inbox")) == 2
+        # The cached key served the second request: one fetch only.
+        assert len([r for r, _ in remote.log if r.method == "GET"]) == 1
+
+        undo = {"id": f"{alice}#undo/1", "type": "Undo", "actor": alice, "object": follow}
+        response = signed_post(client, "/federation/inbox", undo, remote_key, key_id)
+        assert response.status_code == 202
+        assert Follower.objects.count() == 0
+
+    def test_follow_of_an_unknown_actor_is_404(self, client, remote, remote_key):
+        alice = remote.url_for("/users/alice")
+        follow = follow_of(alice, f"{SITE}/federation/actors/sections/nope")
+        response = signed_post(client, "/federation/inbox", follow, remote_key, f"{alice}#main-key")
+        assert response.status_code == 404
+        assert Follower.objects.count() == 0
+
+    def test_other_activities_are_accepted_and_dropped(self, client, remote, remote_key):
+        alice = remote.url_for("/users/alice")
+        like = {"type": "Like", "actor": alice, "object": f"{SITE}/federation/objects/articles/1"}
+        response = signed_post(client, "/federation/inbox", like, remote_key, f"{alice}#main-key")
+        assert response.status_code == 202
+        assert Follower.objects.count() == 0
+
+
+class RefusalTests:
+    def test_a_bad_signature_is_401_and_nothing_stored(self, client, remote):
+        alice = remote.url_for("/users/alice")
+        other = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        response = signed_post(
+            client, "/federation/inbox", follow_of(alice), other, f"{alice}#main-key"
+        )
+        assert response.status_code == 401
+        assert response.json() == {"error": "bad_signature"}
+        assert Follower.objects.count() == 0
+        assert RemoteActor.objects.count() == 0
+
+    def test_a_wrong_digest_is_401(self, client, remote, remote_key):
+        alice = remote.url_for("/users/alice")
+        response = signed_post(
+            client,
+            "/federation/inbox",
+            follow_of(alice),
+            remote_key,
+            f"{alice}#main-key",
+            digest_of=b"{}",
+        )
+        assert response.status_code == 401
+        assert response.json() == {"error": "digest_mismatch"}
+        assert Follower.objects.count() == 0
+
+    def test_a_date_13_hours_old_is_401(self, client, remote, remote_key):
+        alice = remote.url_for("/users/alice")
+        old = email.utils.format_datetime(datetime.now(UTC) - timedelta(hours=13), usegmt=True)
+        response = signed_post(
+            client, "/federation/inbox", follow_of(alice), remote_key, f"{alice}#main-key", date=old
+        )
+        assert response.status_code == 401
+        assert response.json() == {"error": "stale_date"}
+        assert Follower.objects.count() == 0
+
+    def test_the_key_owner_must_be_the_actor(self, client, remote, remote_key):
+        alice = remote.url_for("/users/alice")
+        follow = follow_of(remote.url_for("/users/mallory"))
+        response = signed_post(client, "/federation/inbox", follow, remote_key, f"{alice}#main-key")
+        assert response.status_code == 401
+        assert response.json() == {"error": "key_owner_mismatch"}
+        assert Follower.objects.count() == 0
+        assert RemoteActor.objects.count() == 0
+
+    def test_a_loopback_key_id_is_not_fetched_without_the_setting(
+        self, client, remote, remote_key, settings
+    ):
+        settings.FEDERATION_ALLOW_PRIVATE_TARGETS = False
+        alice = remote.url_for("/users/alice")
+        response = signed_post(
+            client, "/federation/inbox", follow_of(alice), remote_key, f"{alice}#main-key"
+        )
+        assert response.status_code == 401
+        assert response.json() == {"error": "unknown_key"}
+        assert remote.log == []
+        assert Follower.objects.count() == 0
+
+    def test_too_large_and_not_json(self, client):
+        big = b"{" + b" " * (256 * 1024) + b"}"
+        response = client.post("/federation/inbox", big, content_type="application/activity+json")
+        assert response.status_code == 413
+        response = client.post("/federation/inbox", b"<xml/>", content_type="text/xml")
+        assert response.status_code == 400
+        response = client.post("/federation/inbox", b"{nope", content_type="application/json")
+        assert (response.status_code, response.json()) == (
+            400,
+            {"error": "the body is not valid JSON"},
+        )
+        deep = b"[" * 100_000 + b"]" * 100_000
+        response = client.post("/federation/inbox", deep, content_type="application/json")
+        assert response.status_code == 400
+        nested = 1
+        for _ in range(20):  # 21 levels with the activity itself; 16 are allowed
+            nested = [nested]
+        nested = json.dumps({"type": "Follow", "object": nested})
+        response = client.post("/federation/inbox", nested, content_type="application/json")
+        assert (response.status_code, response.json()) == (
+            400,
+            {"error": "the activity nests too deeply"},
+        )
+
+    def test_200_malformed_activities_give_no_500_and_store_nothing(
+        self, client, remote, remote_key, django_capture_on_commit_callbacks
+    ):
+        alice = remote.url_for("/users/alice")
+        key_id = f"{alice}#main-key"
+        rng = random.Random(14)
+        deep = 1
+        for _ in range(40):
+            deep = [deep]
+        values = [
+            None, 5, -1.5, True, "", "x" * 100_000, "not a url", [], {}, [1, 2], deep,
+            {"id": 7}, {"type": "Follow", "object": 5}, {"type": "Follow", "actor": alice},
+            f"{SITE_ACTOR}?x=1", f"{SITE_ACTOR}#frag", "https://elsewhere.example/actor",
+            f"{SITE}/federation/actors/instance", f"{SITE}/federation/actors/authors/nobody",
+            alice, {"id": alice},
+        ]  # fmt: skip
+        types = ["Follow", "Undo", "Like", 5, None, [], {"a": 1}, "F" * 50_000]
+        statuses = set()
+        for n in range(200):
+            if n % 10 == 0:  # not an object at all
+                body = rng.choice([b"[1]", b"5", b"null", b'"s"', b"\xff\xfe", b"{", b"[" * 5000])
+                response = signed_post(
+                    client, "/federation/inbox", None, remote_key, key_id, body=body
+                )
+            else:
+                activity = {}
+                for field, choices in [("type", types), ("actor", values), ("object", values)]:
+                    if rng.random() < 0.85:
+                        activity[field] = rng.choice(choices)
+                with django_capture_on_commit_callbacks(execute=True):
+                    response = signed_post(
+                        client, "/federation/inbox", activity, remote_key, key_id
+                    )
+            assert response.status_code in {202, 400, 401, 404}, (n, response.content[:200])
+            statuses.add(response.status_code)
+        assert {202, 400, 401} <= statuses  # each kind of refusal was reached
+        assert Follower.objects.count() == 0
+        assert posts_to(remote, "/users/alice/inbox") == []
