@@ -1,5 +1,5 @@
-"""The actors' JSON-LD, their keys, outboxes and followers collections, and the inboxes that do
-not process anything yet."""
+"""The actors' JSON-LD, their keys, outboxes and followers collections, and the inboxes refusing
+unsigned activities."""
 
 from datetime import UTC, datetime, timedelta
 

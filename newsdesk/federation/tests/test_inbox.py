@@ -13,8 +13,12 @@ import pytest
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
+from django.utils import timezone
 
+from newsdesk.articles.tests.factories import SectionFactory
+from newsdesk.federation.actions import actor_key
 from newsdesk.federation.models import Follower, RemoteActor
+from newsdesk.federation.tasks import DeliveryFailed, send_activity_task
 
 pytestmark = pytest.mark.django_db
 
@@ -171,6 +175,42 @@ class FollowTests:
         assert response.status_code == 202
         assert Follower.objects.count() == 0
 
+    def test_a_rotated_key_is_fetched_again_once(self, client, remote, remote_key):
+        alice = remote.url_for("/users/alice")
+        old = rsa.generate_private_key(public_exponent=65537, key_size=2048).public_key()
+        old_pem = old.public_bytes(
+            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+        ).decode()
+        RemoteActor.objects.create(
+            actor_id=alice,
+            inbox=f"{alice}/inbox",
+            key_id=f"{alice}#main-key",
+            public_key_pem=old_pem,
+            fetched_at=timezone.now(),
+        )
+        response = signed_post(
+            client, "/federation/inbox", follow_of(alice), remote_key, f"{alice}#main-key"
+        )
+        assert response.status_code == 202
+        assert RemoteActor.objects.get().public_key_pem != old_pem
+        assert len([r for r, _ in remote.log if r.method == "GET"]) == 1
+
+    def test_an_actor_inbox_takes_follows_of_that_actor_only(self, client, remote, remote_key):
+        alice = remote.url_for("/users/alice")
+        section = SectionFactory(slug="science")
+        response = signed_post(
+            client,
+            f"/federation/actors/sections/{section.slug}/inbox",
+            follow_of(alice),
+            remote_key,
+            f"{alice}#main-key",
+        )
+        assert (response.status_code, response.json()) == (
+            400,
+            {"error": "the object is not this inbox's actor"},
+        )
+        assert Follower.objects.count() == 0
+
     def test_follow_of_an_unknown_actor_is_404(self, client, remote, remote_key):
         alice = remote.url_for("/users/alice")
         follow = follow_of(alice, f"{SITE}/federation/actors/sections/nope")
@@ -306,3 +346,39 @@ class RefusalTests:
         assert {202, 400, 401} <= statuses  # each kind of refusal was reached
         assert Follower.objects.count() == 0
         assert posts_to(remote, "/users/alice/inbox") == []
+
+
+class InstanceActorAndDeliveryTests:
+    def test_the_instance_actor_is_an_application_with_a_key(self, client):
+        doc = client.get("/federation/actors/instance").json()
+        me = f"{SITE}/federation/actors/instance"
+        assert (doc["id"], doc["type"]) == (me, "Application")
+        assert doc["inbox"] == f"{SITE}/federation/inbox"
+        assert doc["publicKey"]["id"] == f"{me}#main-key"
+        assert doc["publicKey"]["owner"] == me
+        assert doc["publicKey"]["publicKeyPem"].startswith("-----BEGIN PUBLIC KEY-----")
+
+    def test_an_inbox_answering_500_is_retried_and_400_is_given_up(
+        self, client, httpserver_ipv4, settings
+    ):
+        settings.FEDERATION_ALLOW_PRIVATE_TARGETS = True
+        actor = actor_key(kind="site", object_id=0)
+        httpserver_ipv4.expect_request("/down").respond_with_data("", status=500)
+        httpserver_ipv4.expect_request("/gone").respond_with_data("", status=400)
+        accept = {"type": "Accept", "actor": SITE_ACTOR, "object": "x"}
+        with pytest.raises(DeliveryFailed, match="HTTP 500"):
+            send_activity_task.call_local(
+                actor.pk, SITE_ACTOR, httpserver_ipv4.url_for("/down"), accept
+            )
+        assert (
+            send_activity_task.call_local(
+                actor.pk, SITE_ACTOR, httpserver_ipv4.url_for("/gone"), accept
+            )
+            == 400
+        )
+        settings.FEDERATION_ALLOW_PRIVATE_TARGETS = False
+        with pytest.raises(DeliveryFailed, match="only https"):
+            send_activity_task.call_local(
+                actor.pk, SITE_ACTOR, httpserver_ipv4.url_for("/gone"), accept
+            )
+        assert len(httpserver_ipv4.log) == 2
