@@ -12,16 +12,13 @@ database, otherwise a SQLite file."""
 
 import os
 import signal
-import sqlite3
 import subprocess
-import sys
 import time
 from collections import Counter
-from urllib.parse import urlsplit, urlunsplit
 
-import psycopg
 import pytest
 
+from newsdesk.core.tests.instances import Database, instance_env, newsdesk, private_database
 from newsdesk.newsletter.delivery import CONFIRM_EVERY
 from newsdesk.newsletter.tests.test_sending import Collector, SmtpServer
 
@@ -65,59 +62,18 @@ print(issue.pk)
 """
 
 
-def newsdesk(*args: str) -> list[str]:
-    return [sys.executable, "-m", "newsdesk.manage", *args]
-
-
-class Database:
-    """The instance's database, read and written by the test directly (plain SQL with %s)."""
-
-    def __init__(self, url: str):
-        self.url = url
-        self.postgresql = url.startswith("postgres")
-
-    def rows(self, sql: str, *params) -> list[tuple]:
-        if self.postgresql:
-            with psycopg.connect(self.url, autocommit=True) as conn:
-                cursor = conn.execute(sql, params)
-                return cursor.fetchall() if cursor.description else []
-        with sqlite3.connect(self.url.removeprefix("sqlite:///"), timeout=30) as conn:
-            return conn.execute(sql.replace("%s", "?"), params).fetchall()
-
-
 @pytest.fixture
 def database_url(tmp_path):
     """A SQLite file, or on a PostgreSQL run a database of its own, made and dropped here."""
-    outer = os.environ.get("DATABASE_URL", "")
-    if not outer.startswith("postgres"):
-        yield f"sqlite:///{tmp_path / 'send.sqlite3'}"
-        return
-    parts = urlsplit(outer)
-    name = f"{parts.path.lstrip('/')}_exactly_once_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
-    admin = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    yield urlunsplit(parts._replace(path=f"/{name}"))
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with private_database(tmp_path, "exactly_once") as url:
+        yield url
 
 
 @pytest.fixture
 def instance(tmp_path, database_url):
     """A private instance, migrated, with one issue to 3,000 subscribers."""
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key
-        not in {"DATABASE_URL", "REDIS_URL", "EMAIL_URL", "EMAIL_HOST", "PYTEST_CURRENT_TEST"}
-    }
-    env.update(
-        NEWSDESK_VAR=str(tmp_path / "var"),
-        DATABASE_URL=database_url,
-        HUEY_IMMEDIATE="1",
-        SITE_URL="https://news.example.org",
-        DJANGO_SETTINGS_MODULE="newsdesk.settings",
+    env = instance_env(
+        tmp_path, database_url, HUEY_IMMEDIATE="1", SITE_URL="https://news.example.org"
     )
     subprocess.run(newsdesk("migrate", "--noinput", "-v0"), env=env, check=True, timeout=300)
     made = subprocess.run(

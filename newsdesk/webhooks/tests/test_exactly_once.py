@@ -10,17 +10,14 @@ database of its own, otherwise a SQLite file."""
 import os
 import signal
 import subprocess
-import sys
 import threading
 import time
 from collections import Counter
-from urllib.parse import urlsplit, urlunsplit
 
-import psycopg
 import pytest
 from werkzeug import Response
 
-from newsdesk.newsletter.tests.test_exactly_once import Database
+from newsdesk.core.tests.instances import Database, instance_env, newsdesk, private_database
 
 EVENTS = 30
 HELD = 11  # the request the receiver holds until the worker is killed
@@ -39,26 +36,10 @@ for n in range({EVENTS}):
 """
 
 
-def newsdesk(*args: str) -> list[str]:
-    return [sys.executable, "-m", "newsdesk.manage", *args]
-
-
 @pytest.fixture
 def database_url(tmp_path):
-    outer = os.environ.get("DATABASE_URL", "")
-    if not outer.startswith("postgres"):
-        yield f"sqlite:///{tmp_path / 'webhooks.sqlite3'}"
-        return
-    parts = urlsplit(outer)
-    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
-    name = f"{parts.path.lstrip('/')}_webhooks_once_{worker}"
-    admin = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    yield urlunsplit(parts._replace(path=f"/{name}"))
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with private_database(tmp_path, "webhooks_once") as url:
+        yield url
 
 
 class Receiver:
@@ -84,18 +65,12 @@ class Receiver:
 def instance(tmp_path, database_url, httpserver_ipv4):
     receiver = Receiver()
     httpserver_ipv4.expect_request("/hook", method="POST").respond_with_handler(receiver)
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in {"DATABASE_URL", "REDIS_URL", "EMAIL_URL", "PYTEST_CURRENT_TEST"}
-    }
-    env.update(
-        NEWSDESK_VAR=str(tmp_path / "var"),
-        DATABASE_URL=database_url,
+    env = instance_env(
+        tmp_path,
+        database_url,
         # The outbox's on-commit task goes to a queue nobody reads: only the command delivers.
         HUEY_IMMEDIATE="0",
         WEBHOOKS_ALLOW_PRIVATE_TARGETS="1",
-        DJANGO_SETTINGS_MODULE="newsdesk.settings",
     )
     subprocess.run(newsdesk("migrate", "--noinput", "-v0"), env=env, check=True, timeout=300)
     setup = f"URL = {httpserver_ipv4.url_for('/hook')!r}\n{SETUP}"
