@@ -31,6 +31,8 @@ class Report(models.Model):
     class Source(models.TextChoices):
         FORM = "form", _("Web form")
         EMAIL = "email", _("Email")
+        # A Flag activity from another server's moderators (federation/inbox.py).
+        FEDIVERSE = "fediverse", _("Fediverse (Flag)")
 
     case_number = models.CharField(max_length=20, unique=True)
     # SHA-256 of the status page token; the token itself is never stored (tokens.py).
