@@ -359,6 +359,11 @@ FEDERATION_SITE_HANDLE = os.environ.get("FEDERATION_SITE_HANDLE", "newsroom")
 # Remote actors (key fetches, deliveries) on loopback, private or link-local addresses, and over
 # plain http, are refused unless this is on (the tests; a federation lab on one network).
 FEDERATION_ALLOW_PRIVATE_TARGETS = env_bool("FEDERATION_ALLOW_PRIVATE_TARGETS")
+# Deliveries (signed POSTs to followers' inboxes) a worker has in flight at once.
+FEDERATION_CONCURRENCY = int(os.environ.get("FEDERATION_CONCURRENCY", "8"))
+# Seconds between a failed delivery and its next attempt; None: federation/delivery.py's
+# schedule (1 min ... daily, about four days). Tests set it to zeros.
+FEDERATION_RETRY_SCHEDULE = None
 
 # --- REST API (newsdesk/api) ------------------------------------------------------------------
 # Requests per client address (core.client_ip) without a token, as django-ratelimit's

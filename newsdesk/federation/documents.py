@@ -7,7 +7,8 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.html import escape, linebreaks
 
-from newsdesk.articles.models import Article
+from newsdesk.articles.alternates import absolute_url
+from newsdesk.articles.models import Article, Image
 from newsdesk.federation import queries
 from newsdesk.federation.actions import actor_key
 from newsdesk.federation.models import Actor
@@ -17,6 +18,9 @@ PUBLIC = "https://www.w3.org/ns/activitystreams#Public"
 CONTEXT = ["https://www.w3.org/ns/activitystreams", "https://w3id.org/security/v1"]
 # Articles per outbox page: about what Mastodon shows of a profile at first.
 PAGE_SIZE = 20
+# The cover rendition a remote server gets: JPEG (every server decodes it, AVIF not yet), the
+# largest up to this width (a timeline card is narrower; the 1600 px one is for wide screens).
+IMAGE_FORMAT, IMAGE_MEDIA_TYPE, IMAGE_MAX_WIDTH = "jpeg", "image/jpeg", 960
 
 
 def absolute(path: str) -> str:
@@ -157,20 +161,25 @@ def create_activity(local: LocalActor, article: Article, *, attributed: LocalAct
 
 
 def article_object(article: Article, *, attributed: LocalActor | None) -> dict:
+    """The Article as remote servers get it. Mastodon shows `name`, `summary` and a link to
+    `url` for an Article (not its `content`); servers reading FEP-b2b8 show `preview`."""
     author_id = actor_id(attributed or site_actor())
+    url = absolute(article.get_absolute_url())
+    summary = escape(article.lead)  # plain text; AS2 summaries are HTML
     obj = {
-        "id": absolute(reverse("federation:article", kwargs={"pk": article.pk})),
+        "id": article_id(article),
         "type": "Article",
         "name": article.title,
-        "summary": escape(article.lead),
+        "summary": summary,
         "content": article.body_html,  # sanitised when it was rendered (articles/markdown.py)
         "mediaType": "text/html",
-        "url": absolute(article.get_absolute_url()),
+        "url": url,
         "attributedTo": author_id,
         "published": _iso(article.published_at),
         "updated": _iso(max(article.updated_at, article.published_at)),
         "to": [PUBLIC],
         "cc": [f"{author_id}/followers"],
+        "sensitive": False,
         "tag": [
             {
                 "type": "Hashtag",
@@ -181,8 +190,61 @@ def article_object(article: Article, *, attributed: LocalActor | None) -> dict:
         ],
     }
     if article.language:
+        obj["nameMap"] = {article.language: article.title}
         obj["contentMap"] = {article.language: article.body_html}
+    image = cover_image(article.cover) if article.cover_id else None
+    if image is not None:
+        obj["image"] = image
+    link = f'<a href="{escape(url)}">{escape(url)}</a>'
+    obj["preview"] = {
+        "type": "Note",
+        "attributedTo": author_id,
+        "content": f"<p>{summary}</p><p>{link}</p>" if summary else f"<p>{link}</p>",
+        "mediaType": "text/html",
+    }
+    if image is not None:
+        obj["preview"]["attachment"] = [{**image, "type": "Image"}]
     return obj
+
+
+def article_id(article: Article) -> str:
+    return absolute(reverse("federation:article", kwargs={"pk": article.pk}))
+
+
+def cover_image(image: Image) -> dict | None:
+    """The cover as an AS2 Image (its alt text as `name`): the JPEG rendition up to
+    IMAGE_MAX_WIDTH wide if there is one, else the master. Only while the cover is public (a
+    private URL would be refused to everyone but the author and editors)."""
+    if not image.file or not image.public_key:
+        return None
+    jpegs = [r for r in image.renditions or [] if r.get("format") == IMAGE_FORMAT]
+    fitting = [r for r in jpegs if r["width"] <= IMAGE_MAX_WIDTH] or jpegs
+    if fitting:
+        best = max(fitting, key=lambda r: r["width"])
+        url, width, height = image.url_for(best["name"]), best["width"], best["height"]
+        media_type = IMAGE_MEDIA_TYPE
+    else:
+        url, width, height, media_type = image.file.url, image.width, image.height, None
+    doc = {"type": "Image", "url": absolute_url(url), "name": image.alt}
+    if media_type:
+        doc["mediaType"] = media_type
+    if width and height:
+        doc["width"], doc["height"] = width, height
+    return doc
+
+
+def tombstone(article: Article) -> dict:
+    """What a withdrawn or taken-down article's object becomes (and what a Delete carries)."""
+    return {
+        "id": article_id(article),
+        "type": "Tombstone",
+        "formerType": "Article",
+        "deleted": _iso(article.updated_at),
+    }
+
+
+def iso(value) -> str:
+    return _iso(value)
 
 
 def _iso(value) -> str:

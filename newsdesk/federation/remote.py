@@ -5,6 +5,7 @@ link-local address is refused and the connection goes to the address checked. Pl
 such addresses are allowed only with settings.FEDERATION_ALLOW_PRIVATE_TARGETS (tests, a lab).
 """
 
+import http.client
 import json
 import time
 from urllib.parse import urlsplit, urlunsplit
@@ -22,6 +23,10 @@ ACCEPT = f'{ACTIVITY_JSON}, application/ld+json; profile="https://www.w3.org/ns/
 MAX_DOCUMENT = 1024 * 1024
 # For the whole exchange (connect, send, every read): a key fetch holds up an inbox request.
 TIMEOUT = 5.0
+# A delivery holds up nobody but its worker thread: a slow server gets longer.
+DELIVERY_TIMEOUT = 10.0
+# Of an inbox's answer to a delivery only the status counts; this much of its body is read.
+DELIVERY_ANSWER = 4096
 USER_AGENT = "newsdesk (+ActivityPub)"
 
 
@@ -44,10 +49,21 @@ def _target(url: str) -> targets.Target:
         raise RemoteError(str(refused)) from None
 
 
-def _exchange(method: str, url: str, headers: dict, body: bytes | None) -> tuple[int, bytes]:
+def _exchange(
+    method: str,
+    url: str,
+    headers: dict,
+    body: bytes | None,
+    *,
+    timeout: float = TIMEOUT,
+    limit: int = MAX_DOCUMENT,
+    truncate: bool = False,
+) -> tuple[int, bytes]:
+    """The status and body of one request; a body over `limit` is an error (a document) or,
+    with `truncate`, cut there (a delivery's answer, whose body is not used)."""
     target = _target(url)
-    deadline = time.monotonic() + TIMEOUT
-    conn = targets.connection(target, timeout=TIMEOUT)
+    deadline = time.monotonic() + timeout
+    conn = targets.connection(target, timeout=timeout)
     try:
         conn.request(method, target.path, body=body, headers=headers)
         response = conn.getresponse()
@@ -59,11 +75,16 @@ def _exchange(method: str, url: str, headers: dict, body: bytes | None) -> tuple
             if not chunk:
                 break
             size += len(chunk)
-            if size > MAX_DOCUMENT:
+            if size > limit:
+                if truncate:
+                    break
                 raise RemoteError("the answer is too large")
             chunks.append(chunk)
         return response.status, b"".join(chunks)
-    except (OSError, ValueError) as error:  # http.client's errors are OSError or ValueError
+    except TimeoutError:
+        raise RemoteError(f"no answer within {timeout:g} s") from None
+    except (OSError, ValueError, http.client.HTTPException) as error:
+        # Refused, reset, a TLS failure, an answer that is not HTTP.
         raise RemoteError(f"{type(error).__name__}: {error}") from None
     finally:
         conn.close()
@@ -107,4 +128,27 @@ def post_activity(inbox: str, activity: dict, *, key_id: str, private_key_pem: s
         private_key_pem,
     )
     status, _body = _exchange("POST", inbox, headers, body)
+    return status
+
+
+def post_body(inbox: str, body: bytes, *, key_id: str, private_key) -> int:
+    """POST an activity's stored bytes to `inbox` (a retry sends the same bytes), signed for
+    this attempt with `private_key` (PEM or a loaded key); the HTTP status of the answer."""
+    headers = sign_cavage(
+        "POST",
+        inbox,
+        {"Content-Type": ACTIVITY_JSON, "User-Agent": USER_AGENT},
+        body,
+        key_id,
+        private_key,
+    )
+    status, _answer = _exchange(
+        "POST",
+        inbox,
+        headers,
+        body,
+        timeout=DELIVERY_TIMEOUT,
+        limit=DELIVERY_ANSWER,
+        truncate=True,
+    )
     return status

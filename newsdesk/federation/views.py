@@ -13,8 +13,9 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 
 from newsdesk.accounts.models import User
+from newsdesk.articles.models import Article
 from newsdesk.articles.queries import visible_articles
-from newsdesk.federation import documents, queries
+from newsdesk.federation import documents, outbound, queries
 from newsdesk.federation import inbox as inbox_
 
 ACTIVITY_JSON = "application/activity+json"
@@ -182,11 +183,17 @@ def outbox(request, kind, slug=None):
 @enabled
 @require_safe
 def article(request, pk):
-    """The Article object an outbox item carries, while the article is visible. (A takedown's
-    Tombstone, 410/451, comes with delivery.)"""
+    """The Article object an outbox item carries, while the article is visible. Once public
+    and now withdrawn, a Tombstone: 451 if it was taken down on a report, else 410 (the Delete
+    sent to followers says the same). Never public: 404."""
     found = visible_articles().prefetch_related("tags").filter(pk=pk).first()
     if found is None:
-        raise Http404("No such article")
+        gone = outbound.withdrawn_article(pk)
+        if gone is None:
+            raise Http404("No such article")
+        doc = {"@context": documents.CONTEXT[0], **documents.tombstone(gone)}
+        status = 451 if gone.status == Article.Status.TAKEN_DOWN else 410
+        return _json(doc, content_type=ACTIVITY_JSON, status=status)
     opted_in = queries.opted_in_author_ids([found.author_id])
     attributed = queries.author_actor(found.author.slug) if opted_in else None
     doc = {"@context": documents.CONTEXT[0]}

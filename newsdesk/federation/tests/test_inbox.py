@@ -16,8 +16,9 @@ from django.utils import timezone
 
 from newsdesk.articles.tests.factories import SectionFactory
 from newsdesk.federation.actions import actor_key
-from newsdesk.federation.models import Follower, RemoteActor
-from newsdesk.federation.tasks import DeliveryFailed, send_activity_task
+from newsdesk.federation.delivery import deliver_until_done
+from newsdesk.federation.models import Delivery, Follower, RemoteActor
+from newsdesk.federation.tasks import send_activity_task
 from newsdesk.federation.tests.fake_remote import (
     SITE,
     SITE_ACTOR,
@@ -275,27 +276,43 @@ class InstanceActorAndDeliveryTests:
         assert doc["publicKey"]["owner"] == me
         assert doc["publicKey"]["publicKeyPem"].startswith("-----BEGIN PUBLIC KEY-----")
 
-    def test_an_inbox_answering_500_is_retried_and_400_is_given_up(
-        self, client, httpserver_ipv4, settings
+    def test_an_accept_goes_through_the_outbox_retried_on_500_given_up_on_400(
+        self, httpserver_ipv4, settings
     ):
+        """The Accept is a Delivery row (no article) like every outbound activity: a 500 is
+        tried again when its time comes, a 400 is failed for good, and without the setting a
+        loopback inbox is refused (and retried later, not sent)."""
         settings.FEDERATION_ALLOW_PRIVATE_TARGETS = True
+        settings.FEDERATION_RETRY_SCHEDULE = [3600, 3600]
         actor = actor_key(kind="site", object_id=0)
-        httpserver_ipv4.expect_request("/down").respond_with_data("", status=500)
+        httpserver_ipv4.expect_oneshot_request("/down").respond_with_data("", status=500)
+        httpserver_ipv4.expect_request("/down").respond_with_data("", status=202)
         httpserver_ipv4.expect_request("/gone").respond_with_data("", status=400)
-        accept = {"type": "Accept", "actor": SITE_ACTOR, "object": "x"}
-        with pytest.raises(DeliveryFailed, match="HTTP 500"):
-            send_activity_task.call_local(
-                actor.pk, SITE_ACTOR, httpserver_ipv4.url_for("/down"), accept
-            )
-        assert (
-            send_activity_task.call_local(
-                actor.pk, SITE_ACTOR, httpserver_ipv4.url_for("/gone"), accept
-            )
-            == 400
-        )
+
+        def accept(n):
+            return {"id": f"{SITE_ACTOR}#accepts/{n}", "type": "Accept", "object": "x"}
+
+        down = httpserver_ipv4.url_for("/down")
+        pk = send_activity_task.call_local(actor.pk, SITE_ACTOR, down, accept(1))
+        row = Delivery.objects.get(pk=pk)
+        assert (row.state, row.last_status, row.attempts, row.article_id) == (
+            "pending", 500, 1, None,
+        )  # fmt: skip
+        assert deliver_until_done() == 0  # not due for an hour
+        Delivery.objects.filter(pk=pk).update(next_attempt_at=timezone.now())
+        assert deliver_until_done() == 1
+        row.refresh_from_db()
+        assert (row.state, row.last_status, row.attempts) == ("delivered", 202, 2)
+        sent = json.loads(posts_to(httpserver_ipv4, "/down")[-1].get_data())
+        assert sent == {**accept(1), "actor": SITE_ACTOR}
+
+        gone = httpserver_ipv4.url_for("/gone")
+        pk = send_activity_task.call_local(actor.pk, SITE_ACTOR, gone, accept(2))
+        row = Delivery.objects.get(pk=pk)
+        assert (row.state, row.last_status, row.next_attempt_at) == ("failed", 400, None)
+
         settings.FEDERATION_ALLOW_PRIVATE_TARGETS = False
-        with pytest.raises(DeliveryFailed, match="only https"):
-            send_activity_task.call_local(
-                actor.pk, SITE_ACTOR, httpserver_ipv4.url_for("/gone"), accept
-            )
-        assert len(httpserver_ipv4.log) == 2
+        pk = send_activity_task.call_local(actor.pk, SITE_ACTOR, gone, accept(3))
+        row = Delivery.objects.get(pk=pk)
+        assert row.state == "pending" and "only https" in row.last_error
+        assert len(httpserver_ipv4.log) == 3
