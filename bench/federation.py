@@ -11,13 +11,24 @@ Prints on stdout (everything else goes to stderr):
                                      against the remote actor's cached key, the key-owner check
                                      and the activity's handling (a Like of an object that is
                                      not ours: read, then dropped), 202
+    BENCH federation_deliveries_per_s  signed POSTs per second made by the delivery loop
+                                     (federation/delivery.py, what the huey worker runs) for
+                                     one article's Create to FOLLOWERS remote servers, each
+                                     with a shared inbox of its own on a local receiver (a
+                                     threaded http.server in its own process answering 204):
+                                     leasing rows, signing each stored body with the site
+                                     actor's RSA key (draft-cavage), one POST per delivery on a
+                                     new connection, recording the outcome. Exactly once is
+                                     checked: the receiver counted FOLLOWERS signed requests
+                                     and every delivery is DELIVERED
 
 The remote actor's key is stored beforehand (the inbox caches keys; a fetch happens only when a
 key is unknown or fails), so the figure is the steady state of a busy inbox. Requests go one at
 a time over one keep-alive connection, each with its own Date and body (a new activity id).
 
 Runs in a private temp directory (SQLite, removed at the end; BENCH_KEEP=1 keeps it) whatever
-NEWSDESK_VAR or DATABASE_URL say. Knobs, for experiments only: BENCH_INBOX_REQUESTS (2000).
+NEWSDESK_VAR or DATABASE_URL say. Knobs, for experiments only: BENCH_INBOX_REQUESTS (2000),
+BENCH_FEDERATION_FOLLOWERS (2000).
 """
 
 from __future__ import annotations
@@ -37,6 +48,7 @@ import instance
 
 ROOT = Path(__file__).resolve().parent.parent
 REQUESTS = int(os.environ.get("BENCH_INBOX_REQUESTS", "2000"))
+FOLLOWERS = int(os.environ.get("BENCH_FEDERATION_FOLLOWERS", "2000"))
 WARMUP = 100
 PORT = helpers.free_ports(1)[0]
 SITE = f"http://127.0.0.1:{PORT}"
@@ -126,6 +138,71 @@ def inbox_latencies(key) -> list[float]:
     return latencies
 
 
+def deliveries_per_second() -> float:
+    """One article published with FOLLOWERS followers of the site on as many shared inboxes;
+    the delivery loop timed from its first lease to the last recorded outcome."""
+    from django.db import transaction
+    from django.db.models import Count
+
+    from newsdesk.accounts.models import User
+    from newsdesk.articles.actions import save_article
+    from newsdesk.articles.models import Section
+    from newsdesk.editorial.actions import publish_article
+    from newsdesk.federation.actions import actor_key
+    from newsdesk.federation.delivery import deliver_until_done
+    from newsdesk.federation.models import Actor, Delivery, Follower
+
+    receiver = subprocess.Popen(
+        [sys.executable, "-c", helpers.COUNTING_RECEIVER],
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "REQUIRE_HEADERS": "Signature,Digest,Date"},
+    )
+    try:
+        port = int(receiver.stdout.readline())
+        site = actor_key(kind=Actor.Kind.SITE, object_id=0)
+        Follower.objects.bulk_create(
+            Follower(
+                actor=site,
+                remote_actor_id=f"http://127.0.0.1:{port}/servers/{n}/users/reader",
+                inbox=f"http://127.0.0.1:{port}/servers/{n}/users/reader/inbox",
+                shared_inbox=f"http://127.0.0.1:{port}/servers/{n}/inbox",
+            )
+            for n in range(FOLLOWERS)
+        )
+        author = User.objects.create_user(
+            email="bench@example.org", password=None, display_name="Bench Schreiber"
+        )
+        section = Section.objects.create(slug="lokales", name="Lokales", name_en="Local")
+        with transaction.atomic():
+            draft = save_article(
+                author=author,
+                editor=author,
+                section=section,
+                tags=[],
+                title="Der Stadtrat beschließt den Haushalt",
+                lead="Nach langer Debatte steht der Plan für das kommende Jahr.",
+                body="## Worum es geht\n\nDer Rat hat getagt und abgestimmt.\n",
+                language="de",
+            )
+            publish_article(article=draft, by=author)
+        queued = Delivery.objects.filter(state=Delivery.State.PENDING).count()
+        if queued != FOLLOWERS:
+            raise SystemExit(f"publishing queued {queued} deliveries, not {FOLLOWERS}")
+        log(f"{FOLLOWERS} Create deliveries to http://127.0.0.1:{port}/servers/N/inbox")
+        started = time.monotonic()
+        deliver_until_done()
+        elapsed = time.monotonic() - started
+    finally:
+        receiver.terminate()
+        received = int((receiver.communicate(timeout=30)[0] or "-1").split()[-1])
+    states = dict(Delivery.objects.values_list("state").annotate(n=Count("pk")).order_by())
+    if received != FOLLOWERS or states != {"delivered": FOLLOWERS}:
+        raise SystemExit(f"not exactly once: received {received}, delivery states {states}")
+    log(f"{FOLLOWERS} delivered in {elapsed:.2f} s")
+    return FOLLOWERS / elapsed
+
+
 def main() -> None:
     import django
 
@@ -159,6 +236,7 @@ def main() -> None:
         f"p95 {p95:.2f} ms, max {max(latencies):.2f} ms"
     )
     print(f"BENCH inbox_verify_p95_ms {p95:.2f} ms", flush=True)
+    print(f"BENCH federation_deliveries_per_s {deliveries_per_second():.0f} /s", flush=True)
 
 
 if __name__ == "__main__":

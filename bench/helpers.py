@@ -26,6 +26,44 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+# A receiver for the delivery benchmarks, run as `python -c COUNTING_RECEIVER` in a process of its
+# own: a threaded http.server on a free loopback port (printed first) that answers every POST 204
+# at once and counts the requests; on SIGTERM it prints the count. With REQUIRE_HEADERS set
+# (comma-separated names) a request missing one is not counted (400).
+COUNTING_RECEIVER = r"""
+import os, signal, sys, threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+required = [h for h in os.environ.get("REQUIRE_HEADERS", "").split(",") if h]
+count = 0
+lock = threading.Lock()
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    def do_POST(self):
+        global count
+        self.rfile.read(int(self.headers.get("content-length", 0)))
+        ok = all(self.headers.get(name) for name in required)
+        if ok:
+            with lock:
+                count += 1
+        self.send_response(204 if ok else 400)
+        self.send_header("content-length", "0")
+        self.end_headers()
+    def log_message(self, *args):
+        pass
+
+ThreadingHTTPServer.request_queue_size = 512  # the default backlog of 5 drops connections
+server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+server.daemon_threads = True
+def stop(*_):
+    print(count, flush=True)
+    sys.exit(0)
+signal.signal(signal.SIGTERM, stop)
+print(server.server_address[1], flush=True)
+server.serve_forever()
+"""
+
 # Never go through an http_proxy from the environment: everything here is on loopback.
 _opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 

@@ -263,3 +263,7 @@ if [[ ${BENCH_WEB_ONLY:-0} == 1 ]]; then exit 0; fi
 
 # Webhooks: 5,000 events through a `newsdesk deliver_webhooks` worker to a local receiver.
 "$BIN/python" "$ROOT/bench/webhooks.py" >&3
+
+# Federation: signed POSTs to the inbox through granian, and one article's Create delivered to
+# 2,000 shared inboxes on a local receiver.
+"$BIN/python" "$ROOT/bench/federation.py" >&3

@@ -31,6 +31,7 @@ import sys
 import time
 from pathlib import Path
 
+import helpers
 import instance
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -45,37 +46,6 @@ VAR = instance.environment(
     WEBHOOKS_ALLOW_PRIVATE_TARGETS="1",
     HUEY_IMMEDIATE="0",
 )
-
-RECEIVER = r"""
-import signal, sys, threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
-count = 0
-lock = threading.Lock()
-
-class Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    def do_POST(self):
-        global count
-        self.rfile.read(int(self.headers.get("content-length", 0)))
-        with lock:
-            count += 1
-        self.send_response(204)
-        self.send_header("content-length", "0")
-        self.end_headers()
-    def log_message(self, *args):
-        pass
-
-ThreadingHTTPServer.request_queue_size = 512  # the default backlog of 5 drops connections
-server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-server.daemon_threads = True
-def stop(*_):
-    print(count, flush=True)
-    sys.exit(0)
-signal.signal(signal.SIGTERM, stop)
-print(server.server_address[1], flush=True)
-server.serve_forever()
-"""
 
 
 def log(message: str) -> None:
@@ -107,7 +77,9 @@ def make_events(url: str) -> None:
 
 
 def main() -> None:
-    receiver = subprocess.Popen([sys.executable, "-c", RECEIVER], stdout=subprocess.PIPE, text=True)
+    receiver = subprocess.Popen(
+        [sys.executable, "-c", helpers.COUNTING_RECEIVER], stdout=subprocess.PIPE, text=True
+    )
     try:
         port = int(receiver.stdout.readline())
         import django
