@@ -154,10 +154,16 @@ class OutboxTests:
             "cc": [f"{me}/followers"],
         }
         a.refresh_from_db()
+        # The cover (image, preview) is checked in test_outbound; here only that it is there.
+        image, preview = obj.pop("image"), obj.pop("preview")
+        assert image["type"] == "Image" and image["url"].startswith(SITE)
+        assert preview["type"] == "Note" and "Die Stadt &lt;kauft&gt; ein." in preview["content"]
         assert obj == {
             "id": object_id,
             "type": "Article",
             "name": "Neue Rechner für Schulen",
+            "nameMap": {"de": "Neue Rechner für Schulen"},
+            "sensitive": False,
             "summary": "Die Stadt &lt;kauft&gt; ein.",
             "content": a.body_html,
             "contentMap": {"de": a.body_html},
@@ -175,7 +181,8 @@ class OutboxTests:
         assert "<h2" in a.body_html
         fetched = client.get(f"/federation/objects/articles/{a.pk}")
         assert fetched["Content-Type"] == "application/activity+json"
-        assert fetched.json() == {"@context": "https://www.w3.org/ns/activitystreams", **obj}
+        expected = {"image": image, "preview": preview, **obj}
+        assert fetched.json() == {"@context": "https://www.w3.org/ns/activitystreams", **expected}
 
     def test_an_author_who_did_not_opt_in_is_credited_to_the_site(self, client):
         article(slug="anonym")
