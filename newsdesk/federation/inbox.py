@@ -7,6 +7,7 @@ before the signature and the owner check pass. Anything else, and anything about
 are not ours, is accepted (202) and dropped (docs/federation.md, "Inbox: what is acted on").
 """
 
+import datetime as dt
 import json
 import logging
 import re
@@ -37,6 +38,8 @@ MAX_BODY = 256 * 1024
 # Activities nest an object or two; anything deeper is not one we would read.
 MAX_DEPTH = 16
 URL_MAX = 2000
+# A cached key is fetched again (its signature failed) at most this often.
+REFETCH_AFTER = dt.timedelta(seconds=60)
 JSON_TYPES = ("application/activity+json", "application/ld+json", "application/json")
 # A Mastodon reply is 500 characters, a few KB as HTML; a reply longer than this is refused
 # (413), not cut, since cutting would put words in its author's mouth.
@@ -111,7 +114,15 @@ class KeyLookup:
         if not refresh:
             self.remote_actor = RemoteActor.objects.filter(key_id=key_id).first()
         elif self.may_fetch and not self.fetched:
+            cached = self.remote_actor
+            if cached is not None and timezone.now() - cached.fetched_at < REFETCH_AFTER:
+                # Fetched moments ago: a failing signature is the request's fault, and a
+                # stream of them must not become a stream of fetches to the actor's server.
+                return None
             self.fetched = True
+            if cached is not None:
+                # The attempt counts, whether or not the signature then verifies.
+                RemoteActor.objects.filter(pk=cached.pk).update(fetched_at=timezone.now())
             self.remote_actor = fetch_remote_actor(key_id)
         return self.remote_actor.public_key_pem if self.remote_actor else None
 

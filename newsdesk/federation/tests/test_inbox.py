@@ -104,7 +104,7 @@ class FollowTests:
             inbox=f"{alice}/inbox",
             key_id=f"{alice}#main-key",
             public_key_pem=old_pem,
-            fetched_at=timezone.now(),
+            fetched_at=timezone.now() - timedelta(minutes=5),
         )
         response = signed_post(
             client, "/federation/inbox", follow_of(alice), remote_key, f"{alice}#main-key"
@@ -112,6 +112,36 @@ class FollowTests:
         assert response.status_code == 202
         assert RemoteActor.objects.get().public_key_pem != old_pem
         assert len([r for r, _ in remote.log if r.method == "GET"]) == 1
+
+    def test_failing_signatures_refetch_a_cached_key_at_most_once_a_minute(
+        self, client, remote, remote_key
+    ):
+        alice = remote.url_for("/users/alice")
+        stranger = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        RemoteActor.objects.create(
+            actor_id=alice,
+            inbox=f"{alice}/inbox",
+            key_id=f"{alice}#main-key",
+            public_key_pem=remote_key.public_key()
+            .public_bytes(
+                serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+            )
+            .decode(),
+            fetched_at=timezone.now() - timedelta(minutes=5),
+        )
+        for _ in range(5):
+            response = signed_post(
+                client, "/federation/inbox", follow_of(alice), stranger, f"{alice}#main-key"
+            )
+            assert response.status_code == 401
+        # The first failure fetched the document again; the next four did not.
+        assert len([r for r, _ in remote.log if r.method == "GET"]) == 1
+        assert Follower.objects.count() == 0
+        # The real key still works at once (the cache holds it).
+        response = signed_post(
+            client, "/federation/inbox", follow_of(alice), remote_key, f"{alice}#main-key"
+        )
+        assert response.status_code == 202
 
     def test_an_actor_inbox_takes_follows_of_that_actor_only(self, client, remote, remote_key):
         alice = remote.url_for("/users/alice")
