@@ -1,13 +1,8 @@
-"""The Fediverse side of newsdesk (issue 14), first slice: discovery and actors.
+"""The Fediverse side of newsdesk (issue 14), between webhooks and api in the layers.
 
-What exists: WebFinger, NodeInfo 2.1, the site, each section and each opted-in author as an
-ActivityPub actor (JSON-LD under /federation/actors/..., never content negotiation on HTML URLs),
-each with an RSA 2048 key, a paged outbox of `Create{Article}` built from
-articles.queries.visible_articles() only, a followers collection (its count), and the
-`fediverse:creator` meta tag on article pages of opted-in authors.
-
-What does not exist yet: the inboxes are published in the actor documents but do not process
-anything. A POST to one answers 501 with a JSON body saying so (nothing is stored, no Follow is
-accepted), a GET 405. No delivery, no HTTP signatures (signed GETs or POSTs), no Tombstones.
-See docs/federation.md.
+WebFinger, NodeInfo 2.1, the site, each section and each opted-in author as ActivityPub actors
+with RSA keys (documents.py, views.py); HTTP signatures both ways (signatures.py); inboxes that
+verify and act on Follow, Undo, Like, Announce, replies, account deletions and Flags (inbox.py,
+actions.py); an outbox that turns article events into signed deliveries to followers' shared
+inboxes (outbound.py, delivery.py, tasks.py). See docs/federation.md.
 """

@@ -204,8 +204,8 @@ def article(request, pk):
 @csrf_exempt
 @enabled
 def inbox(request, kind=None, slug=None):
-    """An actor's inbox, or the shared one (kind None). Follow and Undo{Follow} are acted on,
-    other activities accepted and dropped (inbox.py); 202 either way, since the Accept goes out
+    """An actor's inbox, or the shared one (kind None). What is acted on and what is
+    dropped is in inbox.py (docs/federation.md); 202 either way, since the Accept goes out
     after the answer. Every refusal says why, and nothing is stored before the signature and the
     actor check pass."""
     target = _local(kind, slug) if kind is not None else None
