@@ -44,5 +44,6 @@ urlpatterns += i18n_patterns(
     path("search/", include("newsdesk.discovery.urls")),
     path("reports/", include("newsdesk.reports.urls")),
     path("webhooks/", include("newsdesk.webhooks.urls")),
+    path("fediverse/", include("newsdesk.federation.screen_urls")),
     path("", include("newsdesk.articles.urls")),
 )

@@ -125,6 +125,9 @@ def record_reaction(
             )
     except IntegrityError:  # the same reaction, stored by a concurrent request
         row = Reaction.objects.get(article=article, kind=kind, remote_actor_id=remote_actor_id)
+    else:
+        if _created:  # the counts under the article changed
+            _purge_article(article.pk)
     return row
 
 
@@ -147,6 +150,8 @@ def undo_reaction(
         rows = rows.filter(activity_id=activity_id)
     else:
         return 0
+    for article_id in set(rows.values_list("article_id", flat=True)):
+        _purge_article(article_id)  # the counts under the article change
     deleted, _ = rows.delete()
     return deleted
 
@@ -164,7 +169,8 @@ REPLY_FIELDS = (
 
 
 def _purge_article(article_id: int) -> None:
-    # An approved reply is shown under the article, whose page sits in the page cache.
+    # Approved replies and the like and boost counts are shown under the article, whose page
+    # sits in the page cache.
     transaction.on_commit(lambda: page_cache.purge({article_tag(article_id)}))
 
 
@@ -238,7 +244,10 @@ def forget_remote_actor(*, remote_actor: RemoteActor) -> None:
     replies and our copy of its key go."""
     actor_id = remote_actor.actor_id
     Follower.objects.filter(remote_actor_id=actor_id).delete()
-    Reaction.objects.filter(remote_actor_id=actor_id).delete()
+    reactions = Reaction.objects.filter(remote_actor_id=actor_id)
+    for article_id in set(reactions.values_list("article_id", flat=True)):
+        _purge_article(article_id)
+    reactions.delete()
     delete_reply_rows = Reply.objects.filter(remote_actor_id=actor_id)
     shown = delete_reply_rows.filter(state=Reply.State.APPROVED)
     for article_id in set(shown.values_list("article_id", flat=True)):

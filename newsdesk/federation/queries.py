@@ -10,13 +10,13 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.db.models import Exists, QuerySet
+from django.db.models import Count, Exists, QuerySet
 from django.urls import Resolver404, resolve
 
 from newsdesk.accounts.models import User
 from newsdesk.articles import queries as article_queries
 from newsdesk.articles.models import Article, Section
-from newsdesk.federation.models import Actor, AuthorOptIn
+from newsdesk.federation.models import Actor, AuthorOptIn, Reaction, Reply
 
 HANDLE = re.compile(r"[-\w]{1,120}")
 
@@ -127,3 +127,56 @@ def opted_in_author_ids(author_ids) -> set[int]:
 def follower_count(local: LocalActor) -> int:
     actor = Actor.objects.filter(kind=local.kind, object_id=local.object_id).first()
     return actor.followers.count() if actor else 0
+
+
+def approved_replies(article_id: int) -> list:
+    """The replies an editor approved, oldest first (shown under the article)."""
+    return list(
+        Reply.objects.filter(article_id=article_id, state=Reply.State.APPROVED).order_by(
+            "published_at", "received_at", "pk"
+        )
+    )
+
+
+def reaction_counts(article_ids) -> dict[int, dict[str, int]]:
+    """article pk -> {"like": n, "announce": n} for the given articles (zeros left out)."""
+    counts: dict[int, dict[str, int]] = {}
+    rows = (
+        Reaction.objects.filter(article_id__in=list(article_ids))
+        .values_list("article_id", "kind")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for article_id, kind, n in rows:
+        counts.setdefault(article_id, {})[kind] = n
+    return counts
+
+
+def pending_replies() -> QuerySet:
+    return Reply.objects.filter(state=Reply.State.PENDING).select_related("article")
+
+
+def follower_counts() -> list[tuple[LocalActor, int]]:
+    """Every actor that has followers, with its count, most followed first."""
+    rows = (
+        Actor.objects.exclude(kind=Actor.Kind.INSTANCE)
+        .annotate(n=Count("followers"))
+        .filter(n__gt=0)
+        .order_by("-n", "kind", "object_id")
+    )
+    sections = Section.objects.in_bulk([a.object_id for a in rows if a.kind == Actor.Kind.SECTION])
+    authors = User.objects.in_bulk([a.object_id for a in rows if a.kind == Actor.Kind.AUTHOR])
+    found = []
+    for row in rows:
+        if row.kind == Actor.Kind.SITE:
+            local = site_actor()
+        elif row.kind == Actor.Kind.SECTION and row.object_id in sections:
+            section = sections[row.object_id]
+            local = LocalActor(row.kind, row.object_id, section.slug, section=section)
+        elif row.kind == Actor.Kind.AUTHOR and row.object_id in authors:
+            author = authors[row.object_id]
+            local = LocalActor(row.kind, row.object_id, author.slug, author=author)
+        else:
+            continue
+        found.append((local, row.n))
+    return found
