@@ -22,8 +22,6 @@ import os
 import random
 import secrets
 import socket
-import time
-from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 
 from cryptography.hazmat.primitives import serialization
@@ -34,6 +32,7 @@ from django.utils import timezone
 
 from newsdesk.federation import remote
 from newsdesk.federation.models import Actor, Delivery, Follower
+from newsdesk.webhooks.delivery import send_and_record, until_done
 
 D = Delivery.State
 
@@ -208,36 +207,20 @@ def deliver_batch(
     *, worker_id: str | None = None, ids: list[int] | None = None, limit: int = BATCH_SIZE
 ) -> int:
     """Leases one batch of due deliveries and makes one attempt for each; how many it took.
-    The requests run on a few threads; outcomes are recorded by this thread as they come."""
+    The requests run on a few threads; outcomes are recorded by this thread as they come
+    (webhooks.delivery.send_and_record, the same loop as for webhooks)."""
     owner = f"{worker_id or new_worker_id()}:{secrets.token_hex(4)}"
     rows = claim(lease_owner=owner, limit=limit, ids=ids)
     if not rows:
         return 0
-    threads = min(concurrency(), len(rows))
-    if threads == 1:
-        for row in rows:
-            record_many([(row, send(row))])
-        return len(rows)
-    with ThreadPoolExecutor(max_workers=threads) as pool:
-        waiting = {pool.submit(send, row): row for row in rows}
-        while waiting:
-            done, _running = wait(waiting, return_when=FIRST_COMPLETED)
-            record_many([(waiting.pop(future), future.result()) for future in done])
-    return len(rows)
+    return send_and_record(rows, send, record_many, concurrency())
 
 
 def deliver_until_done(
     *, ids: list[int] | None = None, max_seconds: float | None = None, worker_id: str | None = None
 ) -> int:
     """Batches until nothing is due (or `max_seconds` passed); how many attempts were made."""
-    started = time.monotonic()
-    total = 0
-    while max_seconds is None or time.monotonic() - started < max_seconds:
-        done = deliver_batch(worker_id=worker_id, ids=ids)
-        if not done:
-            break
-        total += done
-    return total
+    return until_done(lambda: deliver_batch(worker_id=worker_id, ids=ids), max_seconds=max_seconds)
 
 
 def next_retry_before(ids: list[int], before: dt.datetime) -> dt.datetime | None:

@@ -17,13 +17,14 @@ import os
 import secrets
 import socket
 import time
+from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 
 from django.conf import settings
 from django.utils import timezone
 
 from newsdesk.webhooks import signing, targets
-from newsdesk.webhooks.leases import Claimed, Outcome, claim, record, record_many
+from newsdesk.webhooks.leases import Claimed, Outcome, claim, record_many
 
 # What the deliveries page keeps of a response body, and how much of it is read at most.
 STORED_BODY_BYTES = 4096
@@ -79,20 +80,17 @@ def send(row: Claimed) -> Outcome:
     return outcome
 
 
-def deliver_batch(
-    *, worker_id: str | None = None, ids: list[int] | None = None, limit: int = BATCH_SIZE
-) -> int:
-    """Leases one batch of due deliveries and makes one attempt for each; how many it took."""
-    owner = f"{worker_id or new_worker_id()}:{secrets.token_hex(4)}"
-    rows = claim(lease_owner=owner, limit=limit, ids=ids)
-    if not rows:
-        return 0
-    concurrency = max(1, int(getattr(settings, "WEBHOOKS_CONCURRENCY", CONCURRENCY)))
-    if concurrency == 1 or len(rows) == 1:
+def send_and_record(rows: list, send: Callable, record_many: Callable, concurrency: int) -> int:
+    """One attempt for each leased row: `send(row)` on up to `concurrency` threads (it must not
+    touch the database), each outcome recorded by the calling thread as soon as it is back
+    (`record_many([(row, outcome), ...])` for what came back together), so a crash repeats only
+    the requests in flight. The federation's delivery loop runs on this too. How many rows."""
+    threads = min(max(1, concurrency), len(rows))
+    if threads <= 1:
         for row in rows:
-            record(row, send(row))
+            record_many([(row, send(row))])
         return len(rows)
-    with ThreadPoolExecutor(max_workers=min(concurrency, len(rows))) as pool:
+    with ThreadPoolExecutor(max_workers=threads) as pool:
         waiting = {pool.submit(send, row): row for row in rows}
         while waiting:
             done, _running = wait(waiting, return_when=FIRST_COMPLETED)
@@ -101,15 +99,32 @@ def deliver_batch(
     return len(rows)
 
 
-def deliver_until_done(
-    *, ids: list[int] | None = None, max_seconds: float | None = None, worker_id: str | None = None
-) -> int:
-    """Batches until nothing is due (or `max_seconds` passed); how many attempts were made."""
+def until_done(batch: Callable[[], int], *, max_seconds: float | None) -> int:
+    """`batch()` again until it finds nothing (or `max_seconds` passed); the attempts made."""
     started = time.monotonic()
     total = 0
     while max_seconds is None or time.monotonic() - started < max_seconds:
-        done = deliver_batch(worker_id=worker_id, ids=ids)
+        done = batch()
         if not done:
             break
         total += done
     return total
+
+
+def deliver_batch(
+    *, worker_id: str | None = None, ids: list[int] | None = None, limit: int = BATCH_SIZE
+) -> int:
+    """Leases one batch of due deliveries and makes one attempt for each; how many it took."""
+    owner = f"{worker_id or new_worker_id()}:{secrets.token_hex(4)}"
+    rows = claim(lease_owner=owner, limit=limit, ids=ids)
+    if not rows:
+        return 0
+    concurrency = int(getattr(settings, "WEBHOOKS_CONCURRENCY", CONCURRENCY))
+    return send_and_record(rows, send, record_many, concurrency)
+
+
+def deliver_until_done(
+    *, ids: list[int] | None = None, max_seconds: float | None = None, worker_id: str | None = None
+) -> int:
+    """Batches until nothing is due (or `max_seconds` passed); how many attempts were made."""
+    return until_done(lambda: deliver_batch(worker_id=worker_id, ids=ids), max_seconds=max_seconds)
